@@ -1,0 +1,76 @@
+"""Settings: one dict of namespaced defaults, overridden by ``pelicanconf.py`` and checked once.
+
+Pelican reads ``pelicanconf.py`` for the site; the staff scripts read the same file through
+:func:`load_settings`, so the city, the file paths and the process rules are stated once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import runpy
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    # The city whose bureau runs the directory.
+    "MULU_CITY_NAME": "上海市",
+    "MULU_CITY_SHORT": "上海",
+    "MULU_PROVINCE_CODE": "31",
+    "MULU_BUREAU": "上海市人力资源和社会保障局",
+    "MULU_CENTRE": "上海市职业技能鉴定中心",
+    # Files, relative to the project root unless absolute.
+    "MULU_REGISTRY": "registry.csv",
+    "MULU_HISTORY": "history.csv",
+    "MULU_REFERENCE_DIR": "reference",
+    "MULU_RECEIPTS_DIR": "receipts",
+    # The process.
+    "MULU_NOTICE_WORKING_DAYS": 5,
+    "MULU_TERM_YEARS": 3,
+    "MULU_EXPIRY_WARNING_DAYS": 90,
+    # The date statuses are computed for; None means the day of the build.
+    "MULU_TODAY": None,
+    # Marks every page as sample data while the shipped registry is fictional.
+    "MULU_SAMPLE_DATA": False,
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value mulu cannot work with."""
+
+
+def check_settings(settings: dict) -> dict:
+    """Return the MULU_* settings with defaults filled in, or raise SettingsError."""
+    merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    unknown = sorted(k for k in settings if k.startswith("MULU_") and k not in DEFAULTS)
+    if unknown:
+        raise SettingsError(f"未知的设置项：{', '.join(unknown)}（可用设置见 mulu/settings.py）")
+    code = merged["MULU_PROVINCE_CODE"]
+    if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
+        raise SettingsError(f"MULU_PROVINCE_CODE 必须是两位数字的字符串，现为 {code!r}")
+    for key in ("MULU_NOTICE_WORKING_DAYS", "MULU_TERM_YEARS", "MULU_EXPIRY_WARNING_DAYS"):
+        value = merged[key]
+        if not (isinstance(value, int) and value > 0):
+            raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
+    today = merged["MULU_TODAY"]
+    if isinstance(today, str):
+        try:
+            merged["MULU_TODAY"] = dt.date.fromisoformat(today)
+        except ValueError:
+            raise SettingsError(f"MULU_TODAY 必须是 YYYY-MM-DD 日期，现为 {today!r}") from None
+    elif today is not None and not isinstance(today, dt.date):
+        raise SettingsError(f"MULU_TODAY 必须是日期或 None，现为 {today!r}")
+    return merged
+
+
+def load_settings(conf: str | Path = "pelicanconf.py") -> dict:
+    """Read the MULU_* settings from a Pelican settings file (defaults when it is absent)."""
+    path = Path(conf)
+    values = runpy.run_path(str(path)) if path.exists() else {}
+    settings = check_settings({k: v for k, v in values.items() if k.startswith("MULU_")})
+    settings["ROOT"] = path.resolve().parent
+    return settings
+
+
+def resolve(settings: dict, key: str) -> Path:
+    """A file setting as a path, relative to the settings file's folder."""
+    path = Path(settings[key])
+    return path if path.is_absolute() else Path(settings.get("ROOT", ".")) / path

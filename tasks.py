@@ -1,0 +1,50 @@
+"""Tasks for staff and developers: ``invoke --list`` shows them all.
+
+Each staff task is a thin wrapper over a module in ``scripts/``; the exit code of the script is
+the exit code of the task.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from invoke import Exit, task
+
+
+def run_script(name: str, *positional, **options) -> None:
+    """Call ``scripts.<name>.main`` with options spelled as on its command line."""
+    argv = [str(p) for p in positional]
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            argv.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                argv += [flag, str(item)]
+        elif value not in (None, False):
+            argv += [flag, str(value)]
+    code = importlib.import_module(f"scripts.{name}").main(argv)
+    if code:
+        raise Exit(code=code)
+
+
+FILES_HELP = {"registry": "registry.csv 的路径", "history": "history.csv 的路径"}
+DATE_HELP = {"date": "按哪一天办理或计算状态，YYYY-MM-DD（默认今天）"}
+
+
+@task(help={**FILES_HELP, **DATE_HELP, "today": "同 --date"})
+def validate(c, registry=None, history=None, date=None, today=None):
+    """校验 registry.csv 与 history.csv，列出全部问题。"""
+    run_script("validate", registry=registry, history=history, date=date or today)
+
+
+@task(help=FILES_HELP)
+def normalize(c, registry=None, history=None):
+    """规范化全角标点、多余空格与行顺序，不改动其他内容。"""
+    run_script("normalize", registry=registry, history=history)
+
+
+@task(help={"orgs": "机构数量", "seed": "随机种子", "out": "输出目录"})
+def sample(c, orgs=300, seed=1, out="."):
+    """生成虚构的示例目录（registry.csv 与 history.csv）。"""
+    run_script("sample", orgs=orgs, seed=seed, out=out)
