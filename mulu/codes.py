@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
 USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 # The first two characters of a credit code name the registering authority and kind of entity.
@@ -27,7 +28,7 @@ LOCAL_ORG_CODE = "0000"
 
 def uscc_check_char(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters of a credit code."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(map(int.__mul__, map(USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -36,13 +36,22 @@ class Row:
 class Table:
     path: Path
     header: list[str] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    records: list[list[str]] = field(default_factory=list)  # cells in header order
+    lines: list[int] = field(default_factory=list)  # the line each record starts on
     problems: list[Problem] = field(default_factory=list)
     had_bom: bool = False
 
     @property
     def label(self) -> str:
         return self.path.name
+
+    @property
+    def rows(self) -> list[Row]:
+        return [Row(line, dict(zip(self.header, cells))) for line, cells in zip(self.lines, self.records)]
+
+    def column(self, name: str) -> tuple[str, ...]:
+        index = self.header.index(name)
+        return tuple(cells[index] for cells in self.records)
 
 
 def decode(path: Path, data: bytes) -> tuple[str | None, Problem | None, bool]:
@@ -104,31 +113,60 @@ def read_table(path: str | Path, expected: tuple[str, ...]) -> Table:
     table.problems.extend(header_problems(path.name, table.header, expected))
     if table.problems:
         return table
-    width = len(expected)
-    seen_rows: dict[tuple[str, ...], int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
+    read_records(reader, text, table, len(expected))
+    return table
+
+
+def read_records(reader, text: str, table: Table, width: int) -> None:
+    """The records after the header, each with the line it starts on, and every bad one reported."""
+    label = table.path.name
+    seen: dict[tuple[str, ...], int] = {}
+    for line, cells in numbered(reader, text):
+        if isinstance(cells, list) and len(cells) == width and any(cells):  # the usual record
+            key = tuple(cells)
+            if key not in seen:
+                seen[key] = line
+                table.records.append(cells)
+                table.lines.append(line)
+                continue
+        if isinstance(cells, csv.Error):
+            table.problems.append(Problem(label, line, "-", f"引号不匹配或格式错误（{cells}）；含逗号、引号或换行的单元格须整体用英文双引号括起，单元格内的双引号写作两个双引号"))
             break
-        except csv.Error as exc:
-            table.problems.append(Problem(path.name, line, "-", f"引号不匹配或格式错误（{exc}）；含逗号、引号或换行的单元格须整体用英文双引号括起，单元格内的双引号写作两个双引号"))
-            break
-        if not cells or all(not c.strip() for c in cells):
-            table.problems.append(Problem(path.name, line, "-", "空行，请删除"))
+        if not "".join(cells).strip():
+            table.problems.append(Problem(label, line, "-", "空行，请删除"))
             continue
         if len(cells) != width:
             fewer_or_more = "少" if len(cells) < width else "多"
-            table.problems.append(Problem(path.name, line, "-", f"此行有 {len(cells)} 个单元格，应为 {width} 个（{fewer_or_more}了；检查未加引号的逗号）"))
+            table.problems.append(Problem(label, line, "-", f"此行有 {len(cells)} 个单元格，应为 {width} 个（{fewer_or_more}了；检查未加引号的逗号）"))
             continue
-        key = tuple(cells)
-        if key in seen_rows:
-            table.problems.append(Problem(path.name, line, "-", f"与第 {seen_rows[key]} 行完全相同，请删除重复行"))
-            continue
-        seen_rows[key] = line
-        table.rows.append(Row(line, dict(zip(expected, cells))))
-    return table
+        table.problems.append(Problem(label, line, "-", f"与第 {seen[tuple(cells)]} 行完全相同，请删除重复行"))
+
+
+def numbered(reader, text: str):
+    """``(line, cells)`` for each record; a csv.Error in place of cells where parsing fails.
+
+    Fast path: when no record spans lines (the usual case), record n starts on line n + 1 and
+    the reader can run at C speed; otherwise follow the reader line by line.
+    """
+    start = reader.line_num
+    try:
+        records = list(reader)
+    except csv.Error:
+        records = None
+    if records is not None and reader.line_num - start == len(records):
+        yield from zip(range(start + 1, reader.line_num + 1), records)
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)
+    while True:
+        line = reader.line_num + 1
+        try:
+            yield line, next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, exc
+            return
 
 
 def render_table(fields: tuple[str, ...], rows: list[dict[str, str]], bom: bool = False) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ENTRY_SEPARATOR = ";"
 FULL_WIDTH = str.maketrans({"；": ";", "：": ":", "，": ",", "－": "-", "／": "/", "　": " "})
@@ -40,6 +41,7 @@ def format_levels(levels: tuple[int, ...] | list[int]) -> str:
     return ",".join(str(level) for level in ordered)
 
 
+@lru_cache(maxsize=None)
 def parse_levels(text: str) -> tuple[tuple[int, ...], str | None]:
     """Levels from ``5-3``/``4,2``/``3``, with the problem in Chinese if the text is malformed."""
     if not LEVELS_SHAPE.fullmatch(text):
@@ -83,26 +85,37 @@ def normalize_occupations(text: str) -> str:
 
 
 def parse_occupations(text: str) -> tuple[list[Grant], list[str]]:
-    """Parse a canonical ``occupations`` cell into grants, with every problem found."""
-    grants: list[Grant] = []
-    problems: list[str] = []
+    """Parse an ``occupations`` cell into grants, with every problem found."""
     if not text.strip():
-        return grants, ["至少需要一个评价职业(工种)，如 6-31-01-03 电工:5-3"]
-    forms = fixable_forms(text)
-    if forms:
+        return [], ["至少需要一个评价职业(工种)，如 6-31-01-03 电工:5-3"]
+    parsed = [parse_entry(entry) for entry in text.split(ENTRY_SEPARATOR)]
+    problems = []
+    if any(fixable for _, _, fixable in parsed):
+        forms = fixable_forms(text)
         problems.append(f"含{'、'.join(forms)}，请运行 invoke normalize 自动改正")
-        text = normalize_occupations(text)
-    for number, entry in enumerate(text.split(ENTRY_SEPARATOR), start=1):
-        match = ENTRY_SHAPE.fullmatch(entry)
-        if not match:
-            problems.append(f"第 {number} 项「{entry}」格式应为「代码 名称:等级」，如 6-31-01-03 电工:5-3")
-            continue
-        levels, problem = parse_levels(match["levels"])
+        parsed = [parse_entry(entry) for entry in normalize_occupations(text).split(ENTRY_SEPARATOR)]
+    grants = []
+    for number, (grant, problem, _) in enumerate(parsed, start=1):
         if problem:
-            problems.append(f"第 {number} 项：{problem}")
-            continue
-        grants.append(Grant(match["code"], match["name"], match["work"] or "", levels))
+            problems.append(f"第 {number} 项{problem}")
+        else:
+            grants.append(grant)
     return grants, problems
+
+
+@lru_cache(maxsize=65536)
+def parse_entry(entry: str) -> tuple[Grant | None, str | None, bool]:
+    """One ``CODE NAME[/工种]:LEVELS`` entry, its problem, and whether normalize would respell
+    it (the same entries recur across rows, so each is parsed once)."""
+    match = ENTRY_SHAPE.fullmatch(entry)
+    plainly_canonical = match and entry.count(" ") == 1 and entry.translate(FULL_WIDTH) == entry
+    fixable = not plainly_canonical and (not entry or bool(fixable_forms(entry)))
+    if not match:
+        return None, f"「{entry}」格式应为「代码 名称:等级」，如 6-31-01-03 电工:5-3", fixable
+    levels, problem = parse_levels(match["levels"])
+    if problem:
+        return None, f"：{problem}", fixable
+    return Grant(match["code"], match["name"], match["work"] or "", levels), None, fixable
 
 
 def format_occupations(grants: list[Grant]) -> str:

@@ -4,15 +4,19 @@ problems, and the loader that turns a valid pair into a :class:`~mulu.model.Regi
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from typing import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from . import codes
-from .csvio import Row, Table, read_table, recover
-from .grants import Grant, format_occupations, parse_occupations
+from .csvio import Table, read_table, recover
+from .grants import format_occupations, parse_occupations
 from .model import Event, Organisation, Registry
 from .problems import WARNING, InvalidInput, Problem, errors
 from .reference import Reference
@@ -34,6 +38,7 @@ def fold_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
+@lru_cache(maxsize=65536)
 def parse_date(text: str) -> dt.date | None:
     if not DATE_SHAPE.fullmatch(text):
         return None
@@ -43,60 +48,143 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-class RowChecker:
-    """Collects the problems of one row, addressed by its file, line and column."""
+# --- Cells: each distinct value of a column is checked once --------------------------------
+# Values repeat heavily (dates, codes, statuses, an organisation's occupations in every event),
+# so checking per distinct value keeps a 25,000-organisation registry fast to validate.
 
-    def __init__(self, label: str, row: Row, sink: list[Problem]):
-        self.label, self.row, self.sink = label, row, sink
+CellRule = Callable[[str], "tuple[object, list[str]]"]
 
-    def problem(self, column: str, message: str, severity: str = "error") -> None:
-        self.sink.append(Problem(self.label, self.row.line, column, message, severity))
 
-    def text(self, column: str, required: bool = False) -> str:
-        value = self.row.cells[column]
-        if value != value.strip():
-            self.problem(column, "首尾有多余空格，请删除（invoke normalize 可自动改正）")
-        if required and not value.strip():
-            self.problem(column, "必填，不能为空")
-        bad = [c for c in value if unicodedata.category(c) in INVISIBLE_CATEGORIES]
+def text_problems(value: str, required: bool) -> list[str]:
+    found = []
+    if value != value.strip():
+        found.append("首尾有多余空格，请删除（invoke normalize 可自动改正）")
+    if required and not value.strip():
+        found.append("必填，不能为空")
+    if not value.isprintable():  # fast path: printable text has no control or format characters
+        bad = {f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in INVISIBLE_CATEGORIES}
         if bad:
-            names = "、".join(sorted({f"U+{ord(c):04X}" for c in bad}))
-            self.problem(column, f"含控制字符或零宽字符（{names}），常见于从网页或 Word 复制，请删除后重新输入")
-        return value.strip()
+            found.append(f"含控制字符或零宽字符（{'、'.join(sorted(bad))}），常见于从网页或 Word 复制，请删除后重新输入")
+    return found
 
-    def date(self, column: str, required: bool) -> dt.date | None:
-        value = self.text(column, required=required)
+
+def text_rule(required: bool = False, shape=None, hint: str = "") -> CellRule:
+    """Plain text, optionally required and of a given shape (a regex or a predicate)."""
+    def rule(value: str):
+        found = text_problems(value, required)
+        value = value.strip()
+        if value and shape and not shape(value):
+            found.append(hint.format(value=value))
+        return value, found
+    return rule
+
+
+def date_rule(required: bool) -> CellRule:
+    def rule(value: str):
+        found = text_problems(value, required)
+        value = value.strip()
         if not value:
-            return None
+            return None, found
         parsed = parse_date(value)
         if parsed is None:
-            self.problem(column, f"日期「{value}」无效，应写作 YYYY-MM-DD，如 2025-03-01")
-        return parsed
+            found.append(f"日期「{value}」无效，应写作 YYYY-MM-DD，如 2025-03-01")
+        return parsed, found
+    return rule
 
-    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(column, required=True)
-        if value and value not in allowed:
-            self.problem(column, f"「{value}」不是允许的取值，应为 {'、'.join(allowed)} 之一")
-        return value
 
-    def grants(self, column: str, reference: Reference, required: bool = True) -> list[Grant]:
-        value = self.row.cells[column]
+def choice_rule(allowed: tuple[str, ...]) -> CellRule:
+    return text_rule(True, allowed.__contains__, f"「{{value}}」不是允许的取值，应为 {'、'.join(allowed)} 之一")
+
+
+def occupations_rule(reference: Reference, required: bool) -> CellRule:
+    def rule(value: str):
         if not value and not required:
-            return []
-        parsed, messages = parse_occupations(value)
-        for message in messages:
-            self.problem(column, message)
+            return (), []
+        grants, found = parse_occupations(value)
+        grants = tuple(grants)  # shared by every row with this text, so immutable
         seen = set()
-        for grant in parsed:
+        for grant in grants:
             occupation = reference.occupations.get(grant.code)
             if occupation is None:
-                self.problem(column, f"职业代码 {grant.code} 不在职业分类目录（reference/occupations.csv）中")
+                found.append(f"职业代码 {grant.code} 不在职业分类目录（reference/occupations.csv）中")
             elif not occupation.accepts_name(grant.name):
-                self.problem(column, f"职业代码 {grant.code} 在目录中的名称是「{occupation.title}」，这里写的是「{grant.name}」")
+                found.append(f"职业代码 {grant.code} 在目录中的名称是「{occupation.title}」，这里写的是「{grant.name}」")
             if grant.code in seen:
-                self.problem(column, f"职业 {grant.code} 出现了两次，请合并为一项")
+                found.append(f"职业 {grant.code} 出现了两次，请合并为一项")
             seen.add(grant.code)
-        return parsed
+        return grants, found
+    return rule
+
+
+def read_columns(table: Table, rules: dict[str, CellRule], sink: list[Problem]) -> dict[str, list]:
+    """Each column parsed by its rule, as a list in row order; every problem reported at its row."""
+    parsed = {}
+    for column, rule in rules.items():
+        cells = table.column(column)
+        values, bad = {}, {}
+        for value in set(cells):
+            values[value], messages = rule(value)
+            if messages:
+                bad[value] = messages
+        parsed[column] = list(map(values.__getitem__, cells))
+        for line, value in zip(table.lines, cells) if bad else ():
+            for message in bad.get(value, ()):
+                sink.append(Problem(table.label, line, column, message))
+    return parsed
+
+
+def registry_rules(reference: Reference, settings: dict) -> dict[str, CellRule]:
+    districts = reference.districts
+    return {
+        "credit_code": text_rule(True),  # checked with the row: its rules depend on type and scope
+        "name": text_rule(True),
+        "org_type": choice_rule(ORG_TYPES),
+        "scope": choice_rule(SCOPES),
+        "filing_no": text_rule(),
+        "district": text_rule(True, districts.__contains__, f"「{{value}}」不是{settings['MULU_CITY_NAME']}的区，应为 {'、'.join(districts)} 之一"),
+        "address": text_rule(True),
+        "phone": text_rule(True, lambda v: any(s.fullmatch(v) for s in PHONE_SHAPES), "电话「{value}」格式无法识别，应为固定电话（如 021-64881234）或手机号（如 13912345678）"),
+        "website": text_rule(False, WEBSITE_SHAPE.fullmatch, "网址「{value}」须以 http:// 或 https:// 开头的完整网址，可留空"),
+        "occupations": occupations_rule(reference, required=True),
+        "valid_from": date_rule(False),
+        "valid_until": date_rule(False),
+        "notice_from": date_rule(True),
+        "notice_until": date_rule(True),
+        "status": choice_rule(STATUSES),
+        "status_note": text_rule(),
+        "updated": date_rule(True),
+    }
+
+
+def history_rules(reference: Reference) -> dict[str, CellRule]:
+    return {
+        "date": date_rule(True),
+        "credit_code": text_rule(True),
+        "event": choice_rule(EVENTS),
+        "occupations": occupations_rule(reference, required=False),
+        "valid_from": date_rule(False),
+        "valid_until": date_rule(False),
+        "status": choice_rule(STATUSES),
+        "document": text_rule(),
+        "note": text_rule(),
+    }
+
+
+# The dataclasses' fields after ``line``, in order: the registry's columns plus the parsed grants.
+ORGANISATION_FIELDS = [f.name for f in fields(Organisation)][1:-1]
+EVENT_FIELDS = [f.name for f in fields(Event)][1:]
+
+
+# --- Rows: rules that tie a row's cells together --------------------------------------------
+
+class RowChecker:
+    """Reports problems of one row, addressed by its file, line and column."""
+
+    def __init__(self, label: str, line: int, sink: list[Problem]):
+        self.label, self.line, self.sink = label, line, sink
+
+    def problem(self, column: str, message: str, severity: str = "error") -> None:
+        self.sink.append(Problem(self.label, self.line, column, message, severity))
 
 
 def check_credit_code(check: RowChecker, code: str, org_type: str, scope: str, province: str) -> None:
@@ -134,15 +222,13 @@ def check_filing_no(check: RowChecker, filing_no: str, scope: str, status: str, 
         check.problem("filing_no", "属地备案机构的备案编号第 2–5 位应为全国备案的机构代码，不能是 0000")
 
 
-def check_dates(check: RowChecker, org: Organisation) -> None:
-    if org.status == "公示中":
-        for column in ("valid_from", "valid_until"):
-            if check.row.cells[column]:
-                check.problem(column, "公示中的机构尚未备案，备案有效期请留空")
-    elif org.status in ("已备案", "已移出"):
-        for column in ("valid_from", "valid_until"):
-            if not check.row.cells[column]:
-                check.problem(column, f"状态为{org.status}时备案有效期必填")
+def check_dates(check: RowChecker, org: Organisation, raw: tuple[str, str]) -> None:
+    """``raw`` holds the valid_from and valid_until cells as written."""
+    for column, cell in zip(("valid_from", "valid_until"), raw):
+        if org.status == "公示中" and cell:
+            check.problem(column, "公示中的机构尚未备案，备案有效期请留空")
+        elif org.status in ("已备案", "已移出") and not cell:
+            check.problem(column, f"状态为{org.status}时备案有效期必填")
     if org.valid_from and org.valid_until and org.valid_from >= org.valid_until:
         check.problem("valid_until", "备案有效期止须晚于备案有效期起")
     if org.notice_from and org.notice_until and org.notice_from > org.notice_until:
@@ -151,41 +237,19 @@ def check_dates(check: RowChecker, org: Organisation) -> None:
         check.problem("valid_from", "备案有效期须在公示结束之后开始（公示结束日期 ≤ 备案有效期起）")
 
 
-def read_organisation(check: RowChecker, reference: Reference, settings: dict) -> Organisation:
+def read_organisations(table: Table, reference: Reference, settings: dict, sink: list[Problem]) -> list[Organisation]:
     province = settings["MULU_PROVINCE_CODE"]
-    org = Organisation(
-        line=check.row.line,
-        credit_code=check.text("credit_code", required=True),
-        name=check.text("name", required=True),
-        org_type=check.choice("org_type", ORG_TYPES),
-        scope=check.choice("scope", SCOPES),
-        filing_no=check.text("filing_no"),
-        district=check.text("district", required=True),
-        address=check.text("address", required=True),
-        phone=check.text("phone", required=True),
-        website=check.text("website"),
-        occupations=check.row.cells["occupations"],
-        grants=check.grants("occupations", reference),
-        valid_from=check.date("valid_from", required=False),
-        valid_until=check.date("valid_until", required=False),
-        notice_from=check.date("notice_from", required=True),
-        notice_until=check.date("notice_until", required=True),
-        status=check.choice("status", STATUSES),
-        status_note=check.text("status_note"),
-        updated=check.date("updated", required=True),
-    )
-    check_credit_code(check, org.credit_code, org.org_type, org.scope, province)
-    check_filing_no(check, org.filing_no, org.scope, org.status, province)
-    if org.district and org.district not in reference.districts:
-        check.problem("district", f"「{org.district}」不是{settings['MULU_CITY_NAME']}的区，应为 {'、'.join(reference.districts)} 之一")
-    if org.phone and not any(shape.fullmatch(org.phone) for shape in PHONE_SHAPES):
-        check.problem("phone", f"电话「{org.phone}」格式无法识别，应为固定电话（如 021-64881234）或手机号（如 13912345678）")
-    if org.website and not WEBSITE_SHAPE.fullmatch(org.website):
-        check.problem("website", f"网址「{org.website}」须以 http:// 或 https:// 开头的完整网址，可留空")
-    if org.status == "已移出" and not org.status_note:
-        check.problem("status_note", "已移出的机构须写明移出原因及文号")
-    check_dates(check, org)
-    return org
+    columns = read_columns(table, registry_rules(reference, settings), sink)
+    columns["grants"], columns["occupations"] = columns["occupations"], table.column("occupations")
+    orgs = [Organisation(line, *values) for line, values in zip(table.lines, zip(*(columns[f] for f in ORGANISATION_FIELDS)))]
+    for org, *raw in zip(orgs, table.column("valid_from"), table.column("valid_until")):
+        check = RowChecker(table.label, org.line, sink)
+        check_credit_code(check, org.credit_code, org.org_type, org.scope, province)
+        check_filing_no(check, org.filing_no, org.scope, org.status, province)
+        if org.status == "已移出" and not org.status_note:
+            check.problem("status_note", "已移出的机构须写明移出原因及文号")
+        check_dates(check, org, raw)
+    return orgs
 
 
 def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
@@ -209,20 +273,10 @@ def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) 
             break
 
 
-def read_event(check: RowChecker, reference: Reference) -> Event:
-    return Event(
-        line=check.row.line,
-        date=check.date("date", required=True),
-        credit_code=check.text("credit_code", required=True),
-        event=check.choice("event", EVENTS),
-        occupations=check.row.cells["occupations"],
-        grants=check.grants("occupations", reference, required=False),
-        valid_from=check.date("valid_from", required=False),
-        valid_until=check.date("valid_until", required=False),
-        status=check.choice("status", STATUSES),
-        document=check.text("document"),
-        note=check.text("note"),
-    )
+def read_events(table: Table, reference: Reference, sink: list[Problem]) -> list[Event]:
+    columns = read_columns(table, history_rules(reference), sink)
+    columns["grants"], columns["occupations"] = columns["occupations"], table.column("occupations")
+    return [Event(line, *values) for line, values in zip(table.lines, zip(*(columns[f] for f in EVENT_FIELDS)))]
 
 
 STATUS_AFTER = {"公示": "公示中", "备案": "已备案", "移出": "已移出"}
@@ -241,18 +295,19 @@ def check_ledger(label: str, org: Organisation, events: list[Event], registry_la
             sink.append(Problem(label, event.line, "status", f"{event.event} 之后的状态应为 {expected}，这里是 {event.status}"))
     latest = events[-1]
     comparisons = (
-        ("occupations", format_occupations(latest.grants), format_occupations(org.grants)),
+        ("occupations", latest.grants, org.grants),
         ("valid_from", latest.valid_from, org.valid_from),
         ("valid_until", latest.valid_until, org.valid_until),
         ("status", latest.status, org.status),
     )
     for column, in_history, in_registry in comparisons:
         if in_history != in_registry:
-            sink.append(Problem(label, latest.line, column, f"最新一条记录与 {registry_label} 第 {org.line} 行不一致：{registry_label} 为「{in_registry or ''}」，此处为「{in_history or ''}」"))
+            shown = [format_occupations(v) if column == "occupations" else (v or "") for v in (in_registry, in_history)]
+            sink.append(Problem(label, latest.line, column, f"最新一条记录与 {registry_label} 第 {org.line} 行不一致：{registry_label} 为「{shown[0]}」，此处为「{shown[1]}」"))
 
 
 def check_history(table: Table, orgs: list[Organisation], reference: Reference, registry_label: str, sink: list[Problem]) -> list[Event]:
-    events = [read_event(RowChecker(table.label, row, sink), reference) for row in table.rows]
+    events = read_events(table, reference, sink)
     by_code = {org.credit_code: org for org in orgs if org.credit_code}
     per_org: dict[str, list[Event]] = defaultdict(list)
     for event in events:
@@ -296,16 +351,33 @@ class Report:
                 f"{self.history_label}：{len(self.registry.events)} 条记录；校验通过")
 
 
+@contextmanager
+def bulk_allocation():
+    """Pause the cyclic garbage collector while loading: the model's hundreds of thousands of
+    acyclic objects would otherwise trigger repeated full collections for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def validate_files(registry_path: str | Path, history_path: str | Path, reference: Reference,
                    settings: dict, today: dt.date) -> Report:
     """Check a registry and its history; never writes to either."""
-    registry_path, history_path = Path(registry_path), Path(history_path)
+    with bulk_allocation():
+        return _validate_files(Path(registry_path), Path(history_path), reference, settings, today)
+
+
+def _validate_files(registry_path: Path, history_path: Path, reference: Reference,
+                    settings: dict, today: dt.date) -> Report:
     recover(registry_path.parent)
     problems: list[Problem] = []
     registry_table = read_table(registry_path, REGISTRY_FIELDS)
     problems.extend(registry_table.problems)
-    orgs = [read_organisation(RowChecker(registry_table.label, row, problems), reference, settings)
-            for row in registry_table.rows]
+    orgs = read_organisations(registry_table, reference, settings, problems)
     check_uniqueness(registry_table.label, orgs, problems)
     history_table = read_table(history_path, HISTORY_FIELDS)
     problems.extend(history_table.problems)
