@@ -48,3 +48,12 @@ def normalize(c, registry=None, history=None):
 def sample(c, orgs=300, seed=1, out="."):
     """生成虚构的示例目录（registry.csv 与 history.csv）。"""
     run_script("sample", orgs=orgs, seed=seed, out=out)
+
+
+# --- point-in-time verification -----------------------------------------------------------------
+@task(help={**FILES_HELP, "org": "统一社会信用代码或备案编号", "occupation": "职业编码，如 6-31-01-03",
+            "level": "技能等级 1–5", "date": "要核查的日期 YYYY-MM-DD", "json": "以 JSON 输出"})
+def verify(c, org, occupation, level, date, registry=None, history=None, json=False):
+    """核查机构在某日是否具备某职业、某等级的评价资格，并列出依据。"""
+    run_script("verify", registry=registry, history=history, org=org, occupation=occupation,
+               level=level, date=date, json=json)
