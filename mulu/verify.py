@@ -268,17 +268,18 @@ def answer(line: Timeline, code: str, level: int, day: dt.date, as_of: dt.date, 
 
 
 def scope_answer(line: Timeline, code: str, level: int, day: dt.date, says, names: Names) -> Answer:
-    """Why a filed, valid organisation was not authorised: the occupation or level was not in scope."""
-    other_levels = [i for i in line.intervals if i.code == code and i.start <= day <= i.end]
-    if other_levels:
-        levels = {level for i in other_levels for level in i.levels}
-        return says(NOT_AUTHORISED, "level_not_in_scope", [i.opened for i in other_levels], levels=names.levels(levels))
+    """Why a filed, valid organisation was not authorised: the occupation or level was not in scope.
+    A change that removed exactly this occupation and level is the most telling, so it comes first."""
     own = line.intervals_for(code, level)
     before = [i for i in own if i.end < day]
     if before and before[-1].closed is not None:
         closing = line.events[before[-1].closed]
         return says(NOT_AUTHORISED, "scope_ended", [before[-1].closed], since=closing.date, event=closing.event,
                     document=bracketed(closing.document))
+    other_levels = [i for i in line.intervals if i.code == code and i.start <= day <= i.end]
+    if other_levels:
+        levels = {level for i in other_levels for level in i.levels}
+        return says(NOT_AUTHORISED, "level_not_in_scope", [i.opened for i in other_levels], levels=names.levels(levels))
     if before:
         return says(NOT_AUTHORISED, "scope_lapsed", [before[-1].opened], end=before[-1].end)
     after = [i for i in own if i.start > day]
