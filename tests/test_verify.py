@@ -14,7 +14,7 @@ import pytest
 
 from mulu.grants import parse_occupations
 from mulu.verify import Names, answer, data_date, describe, timeline, timelines
-from tests.verify_cases import (CASES_FILE, IMPORTED, ROOT, TODAY, build_cases, questions, render_cases,
+from tests.verify_cases import (CASES_FILE, IMPORTED, IMPORTED_QUESTIONS, ROOT, TODAY, build_cases, questions, render_cases,
                                 sample_registry)
 
 SEEDS = (1, 2, 3, 4)
@@ -110,18 +110,7 @@ def imported(tmp_path_factory):
     return registry, timeline(registry.organisations[IMPORTED]), Names(registry.reference)
 
 
-@pytest.mark.parametrize("day, code, level, reason", [
-    ("2021-02-19", "6-31-01-03", 3, "before_records"),  # records start with the filing
-    ("2021-02-25", "6-31-01-03", 3, "not_yet_valid"),  # filed, validity starts on 03-01
-    ("2021-03-01", "6-31-01-03", 3, "authorised"),
-    ("2021-06-01", "4-10-01-05", 5, "never_in_scope"),  # added and dropped on the same day: never in force
-    ("2024-02-28", "6-31-01-03", 3, "authorised"),  # the last day of the first term
-    ("2024-02-29", "6-31-01-03", 3, "expired"),  # lapsed until the late renewal
-    ("2024-04-01", "6-31-01-03", 3, "authorised"),
-    ("2025-01-09", "6-31-01-03", 3, "authorised"),
-    ("2025-01-10", "6-31-01-03", 3, "scope_ended"),  # 三级 dropped on this day
-    ("2025-01-10", "6-31-01-03", 4, "authorised"),
-])
+@pytest.mark.parametrize("day, code, level, reason", IMPORTED_QUESTIONS)
 def test_hand_made_ledger(imported, day, code, level, reason):
     registry, line, names = imported
     assert answer(line, code, level, dt.date.fromisoformat(day), TODAY, names).code == reason

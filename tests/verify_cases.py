@@ -27,14 +27,29 @@ CASES_FILE = ROOT / "tests" / "data" / "verify-cases.json"
 
 # An organisation whose records start part way through its life (its first record is 备案, its
 # validity starts after the filing), with two events on one day, a lapse before a late renewal
-# and a level dropped from an occupation.
+# that leaves one occupation out, and a level dropped from an occupation.
 IMPORTED = "91310000MA1FL0E07U"
+FIRST = "6-31-01-03 电工:5-3;4-03-02-01 中式烹调师:5"
 IMPORTED_EVENTS = (
-    ("2021-02-20", "备案", "6-31-01-03 电工:5-3", "2021-03-01", "2024-02-28", "已备案", "沪人社职〔2021〕5号"),
-    ("2021-06-01", "变更", "6-31-01-03 电工:5-3;4-10-01-05 养老护理员:5-4", "2021-03-01", "2024-02-28", "已备案", "沪职鉴〔2021〕7号"),
-    ("2021-06-01", "变更", "6-31-01-03 电工:5-3", "2021-03-01", "2024-02-28", "已备案", "沪职鉴〔2021〕8号"),
+    ("2021-02-20", "备案", FIRST, "2021-03-01", "2024-02-28", "已备案", "沪人社职〔2021〕5号"),
+    ("2021-06-01", "变更", FIRST + ";4-10-01-05 养老护理员:5-4", "2021-03-01", "2024-02-28", "已备案", "沪职鉴〔2021〕7号"),
+    ("2021-06-01", "变更", FIRST, "2021-03-01", "2024-02-28", "已备案", "沪职鉴〔2021〕8号"),
     ("2024-04-01", "延续", "6-31-01-03 电工:5-3", "2021-03-01", "2027-02-28", "已备案", "沪人社职〔2024〕9号"),
     ("2025-01-10", "变更", "6-31-01-03 电工:5-4", "2021-03-01", "2027-02-28", "已备案", "沪职鉴〔2025〕3号"),
+)
+# (day, occupation, level, the answer's reason code) for the organisation above.
+IMPORTED_QUESTIONS = (
+    ("2021-02-19", "6-31-01-03", 3, "before_records"),  # its records start with the filing
+    ("2021-02-25", "6-31-01-03", 3, "not_yet_valid"),  # filed, validity starts on 03-01
+    ("2021-03-01", "6-31-01-03", 3, "authorised"),
+    ("2021-06-01", "4-10-01-05", 5, "never_in_scope"),  # added and dropped on one day: never in force
+    ("2024-02-28", "6-31-01-03", 3, "authorised"),  # the last day of the first term
+    ("2024-02-29", "6-31-01-03", 3, "expired"),  # lapsed until the late renewal
+    ("2024-04-01", "6-31-01-03", 3, "authorised"),
+    ("2024-04-01", "4-03-02-01", 5, "scope_lapsed"),  # left out of the renewal
+    ("2025-01-09", "6-31-01-03", 3, "authorised"),
+    ("2025-01-10", "6-31-01-03", 3, "scope_ended"),  # 三级 dropped on this day
+    ("2025-01-10", "6-31-01-03", 4, "authorised"),
 )
 
 
@@ -100,7 +115,11 @@ def question_cases(registry, as_of: dt.date, rng: random.Random) -> list[dict]:
     names = Names(registry.reference)
     lines = timelines(registry)
     cases = []
-    for org, key, code, level, day in questions(registry, rng, per_org=12):
+    edges = [(org, org.credit_code, org.events[-1].grants[0].code if org.events[-1].grants else "6-31-01-03", 5, day)
+             for org in registry.organisations.values() for day in (as_of, as_of + dt.timedelta(days=1))]
+    made = [(registry.organisations[IMPORTED], IMPORTED, code, level, dt.date.fromisoformat(day))
+            for day, code, level, _ in IMPORTED_QUESTIONS]
+    for org, key, code, level, day in [*questions(registry, rng, per_org=12), *edges, *made]:
         line = lines[org.credit_code]
         found = answer(line, code, level, day, as_of, names)
         cases.append({"org": key, "occupation": code, "level": level, "date": day.isoformat(),
