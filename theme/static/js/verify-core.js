@@ -213,10 +213,5 @@
     return [...byCode.keys()].sort().map((code) => ({ code, name: occupationName(data, code), spans: byCode.get(code) }));
   }
 
-  /* Whether a search box entry is meant as a certificate number (then /verify/ explains it). */
-  function looksLikeCertificate(text) {
-    return /^[SY]\d{21}$/.test(String(text || "").replace(/\s+/g, "").toUpperCase());
-  }
-
-  return { QuestionError, ask, answer, readCertificate, findOrganisation, isoDate, dayNumber, looksLikeCertificate, timeline };
+  return { QuestionError, ask, answer, readCertificate, findOrganisation, isoDate, dayNumber, timeline };
 });
