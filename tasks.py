@@ -64,9 +64,9 @@ def pelican_command(conf: str, output: str, registry=None, history=None, today=N
         "MULU_TODAY": today,
     }
     argv = [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", output]
-    for key, value in extra.items():
-        if value:
-            argv += ["-e", f"{key}={json.dumps(value)}"]
+    overrides = [f"{key}={json.dumps(value)}" for key, value in extra.items() if value]
+    if overrides:  # one -e for all: a second -e would replace the first's list
+        argv += ["-e", *overrides]
     return shlex.join(argv)
 
 
@@ -106,3 +106,12 @@ def livereload(c, port=8000, output="output"):
     for pattern in ("registry.csv", "history.csv", "reference/*.csv", "content/**/*", "theme/**/*", "pelicanconf.py"):
         server.watch(pattern, lambda: c.run(rebuild, warn=True))
     server.serve(port=port, root=output, host="127.0.0.1")
+
+
+# --- point-in-time verification -----------------------------------------------------------------
+@task(help={**FILES_HELP, "org": "统一社会信用代码或备案编号", "occupation": "职业编码，如 6-31-01-03",
+            "level": "技能等级 1–5", "date": "要核查的日期 YYYY-MM-DD", "json": "以 JSON 输出"})
+def verify(c, org, occupation, level, date, registry=None, history=None, json=False):
+    """核查机构在某日是否具备某职业、某等级的评价资格，并列出依据。"""
+    run_script("verify", registry=registry, history=history, org=org, occupation=occupation,
+               level=level, date=date, json=json)

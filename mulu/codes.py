@@ -76,6 +76,11 @@ class Certificate:
     serial: str
 
 
+def normalize_certificate(text: str) -> str:
+    """A certificate number as typed: spaces dropped, letters upper-cased."""
+    return "".join(text.split()).upper()
+
+
 def parse_certificate(text: str) -> Certificate | None:
     match = CERTIFICATE_SHAPE.fullmatch(text)
     if not match:
@@ -88,3 +93,66 @@ def parse_certificate(text: str) -> Certificate | None:
         level=int(match["level"]),
         serial=match["serial"],
     )
+
+
+# What a reader is told about a certificate number, by kind. The browser fills in the same
+# templates (they ship in the authorisation data), so both sides word it identically.
+CERTIFICATE_MESSAGES = {
+    "empty": "请填写 22 位职业技能等级证书编号",
+    "length": "证书编号应为 22 位，这里是 {count} 位",
+    "kind": "证书编号第 1 位应为 S（社会培训评价组织）或 Y（用人单位），这里是「{char}」",
+    "digit": "证书编号第 {position} 位应为数字，这里是「{char}」",
+    "province_unknown": "证书编号第 6–7 位是省份代码，「{province}」不是有效的省份代码",
+    "level": "证书编号第 16 位是技能等级，应为 1–5，这里是 {level}",
+    "year": "证书编号第 14–15 位是发证年份，{year} 年晚于目录数据所在的 {latest} 年，请核对编号",
+    "employer": "这是用人单位自主评价颁发的证书（编号以 Y 开头），发证的是用人单位，"
+                "不是社会培训评价组织，因此不在本目录中；请向发证的用人单位核实，"
+                "或通过技能人才评价证书全国联网查询系统查询。",
+    "other_province": "这张证书由{province_name}备案的评价机构颁发（证书编号第 6–7 位省份代码为 {province}），"
+                      "不在{city}的目录中；请向{province_name}人力资源和社会保障部门核实，"
+                      "或通过技能人才评价证书全国联网查询系统查询。",
+}
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """A certificate number read for a reader: the parsed number when it is one of ours."""
+
+    kind: str  # "ok" or a key of CERTIFICATE_MESSAGES
+    message: str
+    certificate: Certificate | None = None
+
+
+def check_certificate(text: str, provinces: dict[str, str], home: str, city: str, latest_year: int) -> CertificateCheck:
+    """Read a certificate number, saying precisely what is wrong or why it is not ours.
+
+    ``provinces`` maps the two-digit codes to names, ``home`` is this directory's province code
+    and ``latest_year`` the year of the data (no certificate can be from later).
+    """
+    number = normalize_certificate(text)
+
+    def says(kind: str, **values) -> CertificateCheck:
+        return CertificateCheck(kind, CERTIFICATE_MESSAGES[kind].format(**values))
+
+    if not number:
+        return says("empty")
+    if len(number) != 22:
+        return says("length", count=len(number))
+    if number[0] not in "SY":
+        return says("kind", char=number[0])
+    for position, char in enumerate(number[1:], start=2):
+        if not char.isascii() or not char.isdigit():
+            return says("digit", position=position, char=char)
+    certificate = parse_certificate(number)
+    if certificate.province not in provinces:
+        return says("province_unknown", province=certificate.province)
+    if not 1 <= certificate.level <= 5:
+        return says("level", level=certificate.level)
+    if certificate.year > latest_year:
+        return says("year", year=certificate.year, latest=latest_year)
+    if certificate.kind == "Y":
+        return CertificateCheck("employer", CERTIFICATE_MESSAGES["employer"], certificate)
+    if certificate.province != home:
+        return CertificateCheck("other_province", CERTIFICATE_MESSAGES["other_province"].format(
+            province=certificate.province, province_name=provinces[certificate.province], city=city), certificate)
+    return CertificateCheck("ok", "", certificate)

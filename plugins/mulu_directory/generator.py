@@ -11,13 +11,13 @@ from pelican.generators import Generator
 from mulu.settings import check_settings
 from mulu.validate import load_registry
 
-from . import pages, templating
+from . import pages, templating, verify
 from .site import Site
 
 logger = logging.getLogger(__name__)
 
 # Each stage writes one part of the site from the loaded model; order does not matter.
-STAGES = (pages.write_pages,)
+STAGES = (pages.write_pages, verify.write_verify)
 
 
 class DirectoryGenerator(Generator):
@@ -27,6 +27,7 @@ class DirectoryGenerator(Generator):
         today = settings["MULU_TODAY"] or dt.date.today()
         registry = load_registry(settings, today)
         templating.configure(self.env, registry, today)
+        verify.configure(self.env, registry)
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 

@@ -1,0 +1,151 @@
+"""The /verify/ page in headless Chromium, against a real build of the registry the shared case
+table was made from: the page gives Python's answers, from a shared link, from a certificate
+number, and explains itself without JavaScript."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tasks import pelican_command
+from tests.verify_cases import CASES_FILE, IMPORTED, ROOT, TODAY, sample_registry
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+VERDICTS = {"authorised": "已获授权", "not_authorised": "未获授权", "unknown": "无法判断"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The case table's registry built into a site and served over HTTP."""
+    folder = tmp_path_factory.mktemp("verify-site")
+    sample_registry(folder, orgs=40, seed=7, with_imported=True)
+    output = folder / "output"
+    command = pelican_command("pelicanconf.py", str(output), folder / "registry.csv", folder / "history.csv", TODAY.isoformat())
+    subprocess.run(command, shell=True, cwd=ROOT, check=True, capture_output=True)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield output, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_built_file_is_the_case_tables_data(site):
+    output, _ = site
+    assert json.loads((output / "verify" / "authorisations.json").read_text(encoding="utf-8")) == CASES["data"]
+
+
+def test_page_script_gives_pythons_answers_for_every_case(site, page):
+    _, base = site
+    page.goto(base + "/verify/")
+    expect(page.locator("#verify")).to_have_attribute("data-ready", "true")
+    results = page.evaluate("""async (questions) => {
+        const data = await (await fetch(document.getElementById("verify").dataset.src)).json();
+        return questions.map((q) => {
+            const { answer } = MuluVerify.ask(data, { org: q.org, occupation: q.occupation, level: String(q.level), date: q.date });
+            return [answer.verdict, answer.code, answer.reason,
+                    answer.events.map((e) => [MuluVerify.isoDate(e.day), e.event, e.document])];
+        });
+    }""", CASES["questions"])
+    expected = [[q["verdict"], q["code"], q["reason"], q["events"]] for q in CASES["questions"]]
+    assert results == expected
+
+
+def one_case_per_reason() -> list[dict]:
+    chosen = {}
+    for case in CASES["questions"]:
+        chosen.setdefault(case["code"], case)
+    return list(chosen.values())
+
+
+@pytest.mark.parametrize("case", one_case_per_reason(), ids=lambda c: c["code"])
+def test_shared_link_shows_the_answer(site, page, case):
+    _, base = site
+    page.goto(f"{base}/verify/?org={case['org']}&occupation={case['occupation']}&level={case['level']}&date={case['date']}")
+    answer = page.locator("#answer")
+    expect(answer.locator(".verdict")).to_have_text(VERDICTS[case["verdict"]])
+    expect(answer.locator(".reason")).to_have_text(case["reason"])
+    expect(answer.locator(".basis li")).to_have_count(len(case["events"]))
+    expect(page.locator("#org")).to_have_value(case["org"])
+
+
+def test_answer_links_to_the_organisation_page(site, page):
+    _, base = site
+    page.goto(f"{base}/verify/?org=S000031009999&occupation=6-31-01-03&level=3&date=2025-01-10")
+    expect(page.locator("#answer .reason")).to_contain_text("已于 2025-01-10 经变更（沪职鉴〔2025〕3号）移出")
+    page.locator("#answer a").click()
+    expect(page.locator("h1")).to_have_text("上海迁入示例职业技能评价有限公司")
+    expect(page.locator(".timeline tbody tr")).to_have_count(4)
+
+
+def test_bad_question_gets_a_precise_message(site, page):
+    _, base = site
+    page.goto(f"{base}/verify/?org={IMPORTED}&occupation=6-31-01-03&level=3&date=2024-02-30")
+    expect(page.locator("#answer .error")).to_have_text("日期「2024-02-30」无效，应写作 YYYY-MM-DD，如 2024-03-01")
+
+
+def test_certificate_number_leads_to_an_answer(site, page):
+    _, base = site
+    page.goto(base + "/verify/")
+    page.fill("#cert", "S000031009999 24 3 000123")
+    page.locator("#certificate-form button").click()
+    result = page.locator("#certificate-result")
+    expect(result).to_contain_text("证书年份 2024 年，等级 三级/高级工。")
+    options = result.locator(".options a")
+    expect(options).to_have_text(["6-31-01-03 电工"])
+    expect(result.locator(".options li")).to_have_text(["6-31-01-03 电工（2024 年内授权期间：2024-01-01 至 2024-02-28、2024-04-01 至 2024-12-31）"])
+    options.first.click()
+    expect(page.locator("#answer .prompt")).to_have_text("请填写证书上的发证日期，再点击「核验」。")
+    expect(page.locator("#occupation")).to_have_value("6-31-01-03")
+    expect(page.locator("#level")).to_have_value("3")
+    page.fill("#date", "2024-03-15")
+    page.locator("#question-form button").click()
+    expect(page.locator("#answer .verdict")).to_have_text("未获授权")
+    expect(page.locator("#answer .reason")).to_contain_text("备案有效期已于 2024-02-28 届满")
+
+
+@pytest.mark.parametrize("number", [c["input"] for c in CASES["certificates"] if c["kind"] not in ("ok", "empty")])
+def test_certificate_explanations(site, page, number):
+    _, base = site
+    expected = next(c["message"] for c in CASES["certificates"] if c["input"] == number)
+    page.goto(base + "/verify/")
+    page.fill("#cert", number)
+    page.locator("#certificate-form button").click()
+    expect(page.locator("#certificate-result p")).to_have_text(expected)
+
+
+def test_without_javascript_the_page_points_to_organisation_pages(site, browser):
+    _, base = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/verify/")
+    note = page.locator(".noscript")
+    expect(note).to_be_visible()
+    expect(note.locator("a")).to_have_attribute("href", "/orgs/")
+    expect(page.locator("#verify")).to_be_hidden()
+    context.close()

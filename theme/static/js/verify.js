@@ -1,0 +1,120 @@
+/* The /verify/ page: reads the question from the address (so answers can be shared as links),
+ * answers it with MuluVerify (verify-core.js) and shows the answer with DOM nodes only. */
+(function () {
+  "use strict";
+  const V = window.MuluVerify;
+  const root = document.getElementById("verify");
+  const VERDICTS = { authorised: "已获授权", not_authorised: "未获授权", unknown: "无法判断" };
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function orgLink(org) {
+    const link = element("a", org.n);
+    link.href = root.dataset.orgUrl.replace("{code}", encodeURIComponent(org.c));
+    return link;
+  }
+
+  function show(target, ...nodes) {
+    target.replaceChildren(...nodes);
+  }
+
+  function issuer(org) {
+    const line = element("p", "机构：");
+    line.append(orgLink(org), "（备案编号 " + (org.f || "无") + "，统一社会信用代码 " + org.c + "）");
+    return line;
+  }
+
+  function renderAnswer(target, org, answer) {
+    const nodes = [element("p", VERDICTS[answer.verdict], "verdict verdict-" + answer.verdict.replace("_", "-")),
+      element("p", answer.reason, "reason"), issuer(org)];
+    if (answer.events.length) {
+      nodes.push(element("p", "依据："));
+      const list = element("ul", undefined, "basis");
+      for (const event of answer.events) {
+        list.append(element("li", V.isoDate(event.day) + " " + event.event + (event.document ? "（" + event.document + "）" : "")));
+      }
+      nodes.push(list);
+    }
+    show(target, ...nodes);
+  }
+
+  function optionLink(reading, option, number) {
+    const params = new URLSearchParams({ org: reading.org.f, occupation: option.code, level: reading.level, cert: number });
+    const link = element("a", option.name);
+    link.href = "?" + params.toString();
+    const spans = option.spans.map(([a, b]) => V.isoDate(a) + " 至 " + V.isoDate(b)).join("、");
+    const item = element("li");
+    item.append(link, "（" + reading.year + " 年内授权期间：" + spans + "）");
+    return item;
+  }
+
+  function renderCertificate(data, target, number) {
+    const reading = V.readCertificate(data, number);
+    if (reading.kind !== "ok") {
+      show(target, element("p", reading.message, reading.kind === "employer" || reading.kind === "other_province" ? "explain" : "error"));
+      return;
+    }
+    const level = data.lv[reading.level];
+    const nodes = [issuer(reading.org), element("p", "证书年份 " + reading.year + " 年，等级 " + level + "。")];
+    if (!reading.options.length) {
+      nodes.push(element("p", "该机构在 " + reading.year + " 年没有任何职业的 " + level + " 授权；请核对证书编号，或按下方表单核验发证日期当天的情况。", "warning"));
+    } else {
+      nodes.push(element("p", "该机构在 " + reading.year + " 年可评价以下职业的 " + level + "。请选择证书上的职业，再填写证书上的发证日期："));
+      const list = element("ul", undefined, "options");
+      for (const option of reading.options) list.append(optionLink(reading, option, number.replace(/\s+/g, "").toUpperCase()));
+      nodes.push(list);
+    }
+    show(target, ...nodes);
+  }
+
+  function fillForm(params) {
+    for (const name of ["cert", "org", "occupation", "level", "date"]) {
+      const value = params.get(name);
+      if (value !== null) document.getElementById(name).value = value;
+    }
+  }
+
+  function answerQuestion(data, params, target) {
+    const question = { org: params.get("org"), occupation: params.get("occupation"), level: params.get("level"), date: params.get("date") };
+    if (!question.org && !question.occupation) return;
+    if (!question.date) {
+      show(target, element("p", "请填写证书上的发证日期，再点击「核验」。", "prompt"));
+      document.getElementById("date").focus();
+      return;
+    }
+    try {
+      const { org, answer } = V.ask(data, question);
+      renderAnswer(target, org, answer);
+    } catch (error) {
+      if (!(error instanceof V.QuestionError)) throw error;
+      show(target, element("p", error.message, "error"));
+    }
+  }
+
+  async function start() {
+    root.hidden = false;
+    const params = new URLSearchParams(window.location.search);
+    fillForm(params);
+    const answerBox = document.getElementById("answer");
+    const certificateBox = document.getElementById("certificate-result");
+    let data;
+    try {
+      const response = await fetch(root.dataset.src);
+      if (!response.ok) throw new Error(response.statusText);
+      data = await response.json();
+    } catch (error) {
+      show(answerBox, element("p", "核验数据加载失败，请刷新页面重试，或在机构页面查看其授权时间线。", "error"));
+      return;
+    }
+    if (params.get("cert")) renderCertificate(data, certificateBox, params.get("cert"));
+    answerQuestion(data, params, answerBox);
+    root.dataset.ready = "true";
+  }
+
+  start();
+})();
