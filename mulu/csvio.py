@@ -50,6 +50,8 @@ class Table:
         return [Row(line, dict(zip(self.header, cells))) for line, cells in zip(self.lines, self.records)]
 
     def column(self, name: str) -> tuple[str, ...]:
+        if not self.records:  # also when the header was unusable and no record was read
+            return ()
         index = self.header.index(name)
         return tuple(cells[index] for cells in self.records)
 
