@@ -1,0 +1,301 @@
+"""invoke bench: the build and the search against their lower bound and their peers, for
+registries of N organisations generated with a fixed seed, all measured in one run.
+
+    python -m benchmarks.bench --orgs 300,5000,25000 --seed 1 --repeat 3 --json bench.json
+
+Every figure is the median of ``--repeat`` runs; peak memory is the largest of them. See
+benchmarks/README.md for what each figure means and how it is taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from mulu.reference import Reference
+from mulu.sample import ANCHOR
+from mulu.settings import load_settings, resolve
+from mulu.validate import load_registry, validate_files
+
+from . import hugo, pagefind, plain, search
+from .measure import Run, compare, median_run, percentile, run_child, snapshot, tree_stats
+from .workload import HISTORY, REGISTRY, change_one_organisation, sample_folder
+
+ROOT = plain.ROOT
+QUERIES = Path(__file__).with_name("queries.json")
+KB = 1024
+
+
+def machine() -> dict:
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
+    cpus = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+    return {
+        "cores": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "cpu": cpus[0] if cpus else platform.processor(),
+        "python": platform.python_version(), "system": platform.platform(),
+        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def default_work() -> Path:
+    """A RAM disk when there is one, so that the disk's speed is not what is measured."""
+    shm = Path("/dev/shm")
+    return shm / "mulu-bench" if shm.is_dir() else Path(tempfile.gettempdir()) / "mulu-bench"
+
+
+def load_queries() -> list[str]:
+    return [item["q"] for item in json.loads(QUERIES.read_text(encoding="utf-8"))]
+
+
+def build_argv(output: Path, data: Path, today: dt.date) -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from tasks import pelican_command  # the command line ``invoke build`` runs
+
+    return shlex.split(pelican_command("pelicanconf.py", str(output), data / REGISTRY, data / HISTORY, today.isoformat()))
+
+
+def median_time(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+def kb(value: float | None) -> float | None:
+    return None if value is None else round(value / KB, 1)
+
+
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, stack: ExitStack):
+        self.args = args
+        self.stack = stack
+        self.settings = load_settings(ROOT / "pelicanconf.py")
+        self.reference = Reference(resolve(self.settings, "MULU_REFERENCE_DIR"))
+        self.queries = load_queries()[: args.queries]
+        self.hugo = shutil.which(args.hugo) if args.hugo else None
+        self.pagefind = (shutil.which(args.pagefind) if args.pagefind else pagefind.executable()) if args.pagefind != "none" else None
+        self._playwright = None
+
+    def say(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def playwright(self):
+        if self._playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = self.stack.enter_context(sync_playwright())
+        return self._playwright
+
+    def browse(self, root: Path):
+        from .browser import FolderSite
+
+        site = FolderSite(root, self.playwright())
+        self.stack.callback(site.close)
+        return site
+
+    def measure(self, orgs: int) -> dict:
+        args, today = self.args, ANCHOR
+        work = args.work / f"n{orgs}"
+        data = sample_folder(args.work, orgs, args.seed, self.reference, self.settings)
+        self.say(f"[{orgs}] validate")
+        validate_s = median_time(lambda: validate_files(data / REGISTRY, data / HISTORY, self.reference, self.settings, today), args.repeat)
+        registry = load_registry(self.settings, today, data / REGISTRY, data / HISTORY)
+
+        self.say(f"[{orgs}] build")
+        output = work / "site"
+        build = median_run([run_child(build_argv(fresh(output), data, today), cwd=ROOT) for _ in range(args.repeat)])
+        files, size = tree_stats(output)
+
+        self.say(f"[{orgs}] plain Jinja2")
+        plain_argv = [sys.executable, "-m", "benchmarks.plain", "--registry", str(data / REGISTRY),
+                      "--history", str(data / HISTORY), "--today", today.isoformat()]
+        plain_run = median_run([run_child(plain_argv + ["--output", str(fresh(work / "plain"))], cwd=ROOT)
+                                for _ in range(args.repeat)])
+        hugo_run = self.measure_hugo(registry, today, work, orgs)
+        pagefind_run, pagefind_fetches = self.measure_pagefind(output, work, orgs)
+        search_figures = self.measure_search(registry, output, orgs)
+        self.say(f"[{orgs}] incremental")
+        incremental = self.measure_incremental(output, data, work / "changed", today)
+
+        peers = (hugo_run.seconds + pagefind_run.seconds) if hugo_run and pagefind_run else None
+        return {
+            "orgs": orgs,
+            "validate_s": rounded(validate_s),
+            "build_s": rounded(build.seconds),
+            "peak_rss_mb": rounded(build.peak_rss_mb, 0),
+            "output_files": files,
+            "output_mb": rounded(size / KB / KB, 1),
+            "plain_jinja2_s": rounded(plain_run.seconds),
+            "plain_jinja2_rss_mb": rounded(plain_run.peak_rss_mb, 0),
+            "build_vs_plain": rounded(build.seconds / plain_run.seconds),
+            "hugo_s": rounded(hugo_run and hugo_run.seconds),
+            "hugo_rss_mb": rounded(hugo_run and hugo_run.peak_rss_mb, 0),
+            "pagefind_s": rounded(pagefind_run and pagefind_run.seconds),
+            "pagefind_rss_mb": rounded(pagefind_run and pagefind_run.peak_rss_mb, 0),
+            "build_vs_hugo_plus_pagefind": rounded(peers and build.seconds / peers),
+            "pagefind_first_query_kb_median": kb(pagefind_fetches and statistics.median(f.gzip_bytes for f in pagefind_fetches)),
+            "pagefind_first_query_kb_max": kb(pagefind_fetches and max(f.gzip_bytes for f in pagefind_fetches)),
+            **search_figures,
+            **incremental,
+        }
+
+    def measure_hugo(self, registry, today: dt.date, work: Path, orgs: int) -> Run | None:
+        if not self.hugo:
+            return None
+        self.say(f"[{orgs}] Hugo")
+        project = work / "hugo"
+        hugo.write_project(registry, today, self.settings["MULU_EXPIRY_WARNING_DAYS"], project)
+        return median_run([hugo.build(self.hugo, project, work / "hugo-site") for _ in range(self.args.repeat)])
+
+    def measure_pagefind(self, output: Path, work: Path, orgs: int):
+        if not self.pagefind:
+            return None, None
+        self.say(f"[{orgs}] Pagefind")
+        folder = work / "pagefind"
+        run = median_run([pagefind.index(self.pagefind, output, folder) for _ in range(self.args.repeat)])
+        if not self.args.browser:
+            return run, None
+        site = self.browse(folder)
+        return run, [pagefind.fetch_query(site, q) for q in self.queries]
+
+    def measure_search(self, registry, output: Path, orgs: int) -> dict:
+        figures = dict.fromkeys(("search_index_s", "search_files", "first_query_kb_gzip_median", "first_query_kb_gzip_max",
+                                 "browser_first_query_ms_median", "query_p95_ms", "queries"))
+        figures["search_index_s"] = rounded(search.index_build_seconds(registry, self.settings, self.args.repeat))
+        if not search.available(output):
+            return figures
+        fetches = []
+        if self.args.browser:
+            self.say(f"[{orgs}] search in Chromium")
+            site = self.browse(output)
+            fetches = [search.fetch_query(site, q) for q in self.queries]
+            figures.update(
+                first_query_kb_gzip_median=kb(statistics.median(f.gzip_bytes for f in fetches)),
+                first_query_kb_gzip_max=kb(max(f.gzip_bytes for f in fetches)),
+                browser_first_query_ms_median=rounded(statistics.median(f.ms for f in fetches), 0),
+                queries=[{"q": q, "kb_gzip": kb(f.gzip_bytes), "files": len(f.files)} for q, f in zip(self.queries, fetches)],
+            )
+        requested = {path for f in fetches for path in f.files}
+        figures["search_files"] = search.file_sizes(output, requested)
+        return figures
+
+    def measure_incremental(self, output: Path, data: Path, changed: Path, today: dt.date) -> dict:
+        """Rebuild into the built site after one organisation changed, then back, and so on."""
+        change_one_organisation(data, fresh(changed), today)
+        runs, rewritten, content_changed = [], [], []
+        for turn in range(self.args.repeat):
+            before = snapshot(output)
+            runs.append(run_child(build_argv(output, changed if turn % 2 == 0 else data, today), cwd=ROOT))
+            counts = compare(before, snapshot(output))
+            rewritten.append(counts[0])
+            content_changed.append(counts[1])
+        return {
+            "incremental_s": rounded(statistics.median(r.seconds for r in runs)),
+            "incremental_files_rewritten": max(rewritten),
+            "incremental_files_changed": max(content_changed),
+        }
+
+
+COLUMNS = (
+    ("orgs", "orgs"), ("validate_s", "validate s"), ("build_s", "build s"), ("peak_rss_mb", "RSS MB"),
+    ("output_files", "files"), ("output_mb", "MB"), ("plain_jinja2_s", "jinja2 s"), ("build_vs_plain", "×jinja2"),
+    ("hugo_s", "hugo s"), ("pagefind_s", "pagefind s"), ("build_vs_hugo_plus_pagefind", "×(hugo+pf)"),
+    ("incremental_s", "incr s"), ("incremental_files_rewritten", "incr rewritten"), ("incremental_files_changed", "incr changed"),
+)
+SEARCH_COLUMNS = (
+    ("orgs", "orgs"), ("search_index_s", "index s"), ("search_kb_gzip", "files KB gz"),
+    ("first_query_kb_gzip_median", "1st query KB med"), ("first_query_kb_gzip_max", "1st query KB max"),
+    ("pagefind_first_query_kb_median", "pagefind KB med"), ("pagefind_first_query_kb_max", "pagefind KB max"),
+    ("query_p95_ms", "query p95 ms"), ("browser_first_query_ms_median", "chromium 1st ms"),
+)
+
+
+def cell(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def table(rows: list[dict], columns) -> str:
+    cells = [[title for _, title in columns]] + [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = [" | ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def with_totals(row: dict) -> dict:
+    files = row.get("search_files") or {}
+    return {**row, "search_kb_gzip": kb(sum(f["gzip"] for f in files.values())) if files else None}
+
+
+def report(results: list[dict], about: dict) -> str:
+    head = (f"Machine: {about['cores']} cores, {about['memory_gb']} GB, {about['cpu']}; Python {about['python']}; "
+            f"work folder {about['work']}; median of {about['repeat']}; measured {about['measured']}")
+    rows = [with_totals(r) for r in results]
+    return "\n\n".join([head, "Build", table(rows, COLUMNS), "Search", table(rows, SEARCH_COLUMNS)])
+
+
+def org_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"机构数量应为以逗号分隔的正整数，如 300,5000,25000：{text}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"机构数量应为正整数：{text}")
+    return counts
+
+
+def parse(argv) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="测量构建与搜索的速度、内存和下载量，并与参照（纯 Jinja2、Hugo、Pagefind）比较")
+    p.add_argument("--orgs", type=org_counts, default=[300, 5000, 25000], help="机构数量，逗号分隔（默认 300,5000,25000）")
+    p.add_argument("--seed", type=int, default=1, help="示例数据的随机种子（默认 1）")
+    p.add_argument("--repeat", type=int, default=3, help="每项重复次数，报告中位数（默认 3）")
+    p.add_argument("--json", type=Path, help="把结果写成 JSON 文件")
+    p.add_argument("--work", type=Path, default=default_work(), help="工作目录（默认 /dev/shm 下的内存盘）")
+    p.add_argument("--hugo", default="hugo", help="hugo 命令（默认 hugo；找不到时该项为空）")
+    p.add_argument("--pagefind", default=None, help="pagefind 命令（默认取 pagefind[extended] 包；none 表示不测）")
+    p.add_argument("--queries", type=int, default=None, help="只用前 K 个查询（默认全部）")
+    p.add_argument("--no-browser", dest="browser", action="store_false", help="不在 Chromium 中测量搜索的下载量与延迟")
+    args = p.parse_args(argv)
+    if args.repeat < 1:
+        p.error("--repeat 至少为 1")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        bench = Bench(args, stack)
+        results = [bench.measure(n) for n in args.orgs]
+    about = {**machine(), "work": str(args.work), "repeat": args.repeat, "seed": args.seed}
+    print(report(results, about))
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
