@@ -1,0 +1,36 @@
+"""The generator Pelican runs: load and validate everything first, then render every stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from mulu.settings import check_settings
+from mulu.validate import load_registry
+
+from . import pages, templating
+from .site import Site
+
+logger = logging.getLogger(__name__)
+
+# Each stage writes one part of the site from the loaded model; order does not matter.
+STAGES = (pages.write_pages,)
+
+
+class DirectoryGenerator(Generator):
+    def generate_context(self):
+        settings = {**self.settings, **check_settings(self.settings)}
+        settings["ROOT"] = Path(self.settings["PATH"]).parent
+        today = settings["MULU_TODAY"] or dt.date.today()
+        registry = load_registry(settings, today)
+        templating.configure(self.env, registry, today)
+        self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
+        logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
+
+    def generate_output(self, writer):
+        for stage in STAGES:
+            stage(self.site)
+        logger.info("目录：写出 %d 个文件（%d 个未变）", len(self.site.written), self.site.unchanged)
