@@ -13,7 +13,7 @@ broken by ref, which follows :func:`ranked_organisations`.
 Index file layout (``FORMAT`` 1)::
 
     {"format": 1, "lunr": "2.3.9", "documents": N, "fields": [[name, boost], ...],
-     "terms": [[shared, rest, field, count, ref gap, ref gap, ..., field, count, ...], ...]}
+     "terms": [[shared, rest, [field, ref gap, ref gap, ...], [field, ...]], ...]}
 
 Terms are sorted in UTF-16 order (lunr.js builds its token set in that order) and front-coded:
 a term is the first ``shared`` UTF-16 code units of the previous term followed by ``rest``.
@@ -101,7 +101,7 @@ def build_index(documents: list[dict[str, list[str]]]) -> dict:
         shared = shared_prefix(utf16_units(previous), utf16_units(term))
         row: list = [shared, from_utf16(utf16_units(term)[shared:])]
         for number, refs in sorted(postings[term].items()):
-            row += [number, len(refs)] + [ref - before for before, ref in zip([0] + refs, refs)]
+            row.append([number] + [ref - before for before, ref in zip([0] + refs, refs)])
         terms.append(row)
         previous = term
     return {
@@ -140,11 +140,7 @@ def read_terms(compact: dict) -> list[tuple[str, dict[int, list[int]]]]:
     found, previous = [], ()
     for row in compact["terms"]:
         units = previous[:row[0]] + utf16_units(row[1])
-        postings, at = {}, 2
-        while at < len(row):
-            number, count = row[at], row[at + 1]
-            postings[number] = list(accumulate(row[at + 2:at + 2 + count]))
-            at += 2 + count
+        postings = {field[0]: list(accumulate(field[1:])) for field in row[2:]}
         found.append((from_utf16(units), postings))
         previous = units
     return found
@@ -155,7 +151,9 @@ def lunr_index(compact: dict) -> dict:
     compact one, with the scores lunr's builder computes (BM25 with ``b = 0``)."""
     documents = compact["documents"]
     names = [name for name, _ in compact["fields"]]
-    inverted, vectors = [], defaultdict(list)
+    inverted = []
+    # Every field of every document has a vector, even an empty one, as lunr's builder makes.
+    vectors = {f"{name}/{ref}": [] for ref in range(documents) for name in names}
     for position, (term, postings) in enumerate(read_terms(compact)):
         idf = inverse_document_frequency(sum(len(set(refs)) for refs in postings.values()), documents)
         posting = {name: {} for name in names}
@@ -209,7 +207,7 @@ def display_data(registry: Registry, settings: dict) -> dict:
         "warningDays": settings["MULU_EXPIRY_WARNING_DAYS"],
         "districts": districts,
         "types": list(ORG_TYPES),
-        "occupations": list(occupations),
+        "occupations": list(occupations),  # in order of first use
         "orgs": rows,
     }
 
@@ -226,3 +224,21 @@ def term_days(org: Organisation) -> int | None:
 def day_number(day: dt.date | None) -> int | None:
     """Days since 1970-01-01: short, and what JavaScript dates count in (times 86 400 000)."""
     return (day - EPOCH).days if day else None
+
+
+def to_json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
+    """The index and the display data, by file name."""
+    orgs = ranked_organisations(registry)
+    return {
+        "index.json": to_json(build_index(field_tokens(orgs, settings))),
+        "orgs.json": to_json(display_data(registry, settings)),
+    }
+
+
+def sizes(files: dict[str, bytes]) -> list[tuple[str, int, int]]:
+    """``(name, bytes, bytes gzipped)`` of each file, as a web server would send it."""
+    return [(name, len(data), len(gzip.compress(data, compresslevel=9, mtime=0))) for name, data in files.items()]

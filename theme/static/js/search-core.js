@@ -15,11 +15,10 @@
     return compact.terms.map(function (row) {
       var term = previous.slice(0, row[0]) + row[1];
       var postings = {};
-      for (var at = 2; at < row.length; at += 2 + row[at + 1]) {
-        var refs = [], ref = 0;
-        for (var i = 0; i < row[at + 1]; i++) refs.push(ref += row[at + 2 + i]);
-        postings[row[at]] = refs;
-      }
+      row.slice(2).forEach(function (field) {
+        var ref = 0;
+        postings[field[0]] = field.slice(1).map(function (gap) { return (ref += gap); });
+      });
       previous = term;
       return [term, postings];
     });
@@ -38,6 +37,10 @@
   function expand(compact) {
     var names = compact.fields.map(function (field) { return field[0]; });
     var inverted = [], vectors = new Map();
+    // Every field of every document has a vector, even an empty one, as lunr's builder makes.
+    for (var ref = 0; ref < compact.documents; ref++) {
+      names.forEach(function (name) { vectors.set(name + "/" + ref, []); });
+    }
     readTerms(compact).forEach(function (entry, position) {
       var postings = entry[1];
       var withTerm = 0;
@@ -51,9 +54,7 @@
         postings[number].forEach(function (ref) { counts.set(ref, (counts.get(ref) || 0) + 1); });
         counts.forEach(function (tf, ref) {
           posting[name][String(ref)] = {};
-          var key = name + "/" + ref;
-          if (!vectors.has(key)) vectors.set(key, []);
-          vectors.get(key).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
+          vectors.get(name + "/" + ref).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
         });
       });
       inverted.push([entry[0], posting]);
