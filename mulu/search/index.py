@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from itertools import accumulate
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from ..model import Organisation, Registry
@@ -242,3 +243,13 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
 def sizes(files: dict[str, bytes]) -> list[tuple[str, int, int]]:
     """``(name, bytes, bytes gzipped)`` of each file, as a web server would send it."""
     return [(name, len(data), len(gzip.compress(data, compresslevel=9, mtime=0))) for name, data in files.items()]
+
+
+# What a first search downloads, relative to the built site.
+PAYLOAD = ("search/lunr.min.js", "search/index.json", "search/orgs.json",
+           "theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+
+
+def payload_sizes(output: str | Path) -> list[tuple[str, int, int]]:
+    """``(path, bytes, bytes gzipped)`` of the built site's search files."""
+    return sizes({path: (Path(output) / path).read_bytes() for path in PAYLOAD if (Path(output) / path).exists()})
