@@ -81,6 +81,7 @@ BUILD_HELP = {
 def build(c, output="output", registry=None, history=None, today=None):
     """用 pelicanconf.py 构建网站。"""
     c.run(pelican_command("pelicanconf.py", output, registry, history, today))
+    search_sizes(c, output)
 
 
 @task(help=BUILD_HELP)
@@ -115,3 +116,16 @@ def verify(c, org, occupation, level, date, registry=None, history=None, json=Fa
     """核查机构在某日是否具备某职业、某等级的评价资格，并列出依据。"""
     run_script("verify", registry=registry, history=history, org=org, occupation=occupation,
                level=level, date=date, json=json)
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+@task(help={"output": "网站目录（默认 output）"})
+def search_sizes(c, output="output"):
+    """列出搜索所需文件的大小（原始与 gzip 压缩后）。"""
+    from mulu.search.index import payload_sizes
+
+    rows = payload_sizes(output)
+    for path, raw, zipped in rows:
+        print(f"{path:28} {raw / 1024:7.1f} KB  gzip {zipped / 1024:6.1f} KB")
+    print(f"{'搜索合计':24} {sum(r for _, r, _ in rows) / 1024:7.1f} KB  gzip {sum(z for _, _, z in rows) / 1024:6.1f} KB")

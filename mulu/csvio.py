@@ -40,6 +40,7 @@ class Table:
     lines: list[int] = field(default_factory=list)  # the line each record starts on
     problems: list[Problem] = field(default_factory=list)
     had_bom: bool = False
+    _columns: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -50,10 +51,10 @@ class Table:
         return [Row(line, dict(zip(self.header, cells))) for line, cells in zip(self.lines, self.records)]
 
     def column(self, name: str) -> tuple[str, ...]:
-        if not self.records:  # also when the header was unusable and no record was read
-            return ()
-        index = self.header.index(name)
-        return tuple(cells[index] for cells in self.records)
+        """One column's cells in row order (empty when the header was unusable)."""
+        if self._columns is None:
+            self._columns = dict(zip(self.header, zip(*self.records))) if self.records else {}
+        return self._columns.get(name, ())
 
 
 def decode(path: Path, data: bytes) -> tuple[str | None, Problem | None, bool]:

@@ -11,13 +11,13 @@ from pelican.generators import Generator
 from mulu.settings import check_settings
 from mulu.validate import load_registry
 
-from . import pages, templating, verify
+from . import pages, search, templating, verify
 from .site import Site
 
 logger = logging.getLogger(__name__)
 
 # Each stage writes one part of the site from the loaded model; order does not matter.
-STAGES = (pages.write_pages, verify.write_verify)
+STAGES = (pages.write_pages, search.write_search, verify.write_verify)
 
 
 class DirectoryGenerator(Generator):

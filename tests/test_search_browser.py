@@ -1,0 +1,149 @@
+"""Real queries typed into the real search page, built from the sample registry, in headless
+Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    output = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
+                    "-e", 'MULU_TODAY="2026-11-27"'], cwd=ROOT, check=True, capture_output=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site_url}/search/")
+    yield page
+    page.close()
+    assert errors == []
+
+
+def type_query(page, text):
+    page.fill("#q", "")
+    page.locator("#q").press_sequentially(text)
+    page.wait_for_function("t => document.querySelector('#search-results').dataset.query === t", arg=text.strip())
+
+
+def first_names(page, count):
+    return page.locator("#search-results .result-name").all_text_contents()[:count]
+
+
+QUERIES = [
+    ("华东职业", "上海华东职业技能培训有限公司"),
+    ("S000031000012", "上海鼎新健康管理集团有限公司"),
+    ("91310106633896943T", "上海华东职业技能培训有限公司"),
+    ("021-69222443", "上海华东职业技能培训有限公司"),
+    ("上海𠮷祥", "上海𠮷祥职业技能培训有限公司"),
+    ("𠮷", "上海𠮷祥职业技能培训有限公司"),
+    ("华东职业技能培训x", "上海华东职业技能培训有限公司"),
+    ("浦东 养老护理", "上海正元文化传播集团有限公司"),
+]
+
+
+@pytest.mark.parametrize("query, first", QUERIES, ids=[q for q, _ in QUERIES])
+def test_typed_query_finds_the_organisation_first(page, query, first):
+    type_query(page, query)
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    assert first_names(page, 1) == [first]
+
+
+def test_occupation_query_shows_the_matching_occupation_and_a_status(page):
+    type_query(page, "养老护理员")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    first = page.locator("#search-results li").first
+    assert "养老护理员" in first.locator(".result-occupations").text_content()
+    assert first.locator(".status").text_content() in {"有效", "即将到期", "已过期", "公示中", "已移出", "未生效"}
+    assert first.locator("a").get_attribute("href").startswith("/org/")
+
+
+def test_start_of_a_filing_number_and_one_character(page):
+    type_query(page, "S00003100001")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    numbers = page.locator("#search-results .result-number").all_text_contents()
+    assert len(numbers) == 10 and all(n.startswith("备案编号 S00003100001") for n in numbers)
+    type_query(page, "电")
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示最相关')")
+    assert "电" in first_names(page, 1)[0]
+
+
+def test_no_match_says_what_to_try(page):
+    type_query(page, "量子引力")
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('没有找到')")
+    assert page.locator("#search-results li").count() == 0
+    assert page.locator("#search-status").get_attribute("aria-live") == "polite"
+
+
+def test_query_and_filters_are_kept_in_the_address(page, site_url):
+    type_query(page, "电工")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    page.select_option("#filter-status", "已移出")
+    page.wait_for_function("() => location.search.includes('status=')")
+    shared = page.url
+    assert "q=%E7%94%B5%E5%B7%A5" in shared
+    statuses = set(page.locator("#search-results .status").all_text_contents())
+    assert statuses <= {"已移出"}
+    other = page.context.browser.new_page()
+    other.goto(shared)
+    other.wait_for_function("() => document.querySelector('#search-status').textContent !== ''")
+    assert other.locator("#q").input_value() == "电工"
+    assert set(other.locator("#search-results .status").all_text_contents()) == statuses
+    other.close()
+
+
+def test_keyboard_only_from_the_home_page(browser, site_url):
+    page = browser.new_page()
+    page.goto(f"{site_url}/")
+    page.keyboard.press("Tab")  # skip link
+    while page.evaluate("document.activeElement.id") != "q":
+        page.keyboard.press("Tab")
+    page.keyboard.type("华东职业")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    assert first_names(page, 1) == ["上海华东职业技能培训有限公司"]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    assert first_names(page, 1) == ["上海华东职业技能培训有限公司"]
+    page.close()
+
+
+def test_without_javascript_the_form_opens_the_list_of_organisations(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}/search/")
+    page.fill("#q", "电工")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/orgs/?q=*")
+    context.close()

@@ -1,0 +1,172 @@
+"""The search index built from the shipped sample registry: it is exactly what lunr.py's own
+builder makes, the queries people type find the right organisations first, and lunr.js on the
+same files returns the same organisations in the same order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from lunr.builder import Builder
+
+from mulu.search import index as search_index
+from mulu.search.query import load_index, search
+from mulu.settings import load_settings
+from mulu.validate import load_registry
+
+ROOT = Path(__file__).parent.parent
+LUNR_CLI = ROOT / "tests" / "js" / "lunr-cli.js"
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings(ROOT / "pelicanconf.py")
+
+
+@pytest.fixture(scope="module")
+def registry(settings):
+    return load_registry(settings, TODAY)
+
+
+@pytest.fixture(scope="module")
+def orgs(registry):
+    return search_index.ranked_organisations(registry)
+
+
+@pytest.fixture(scope="module")
+def compact(orgs, settings):
+    return search_index.build_index(search_index.field_tokens(orgs, settings))
+
+
+@pytest.fixture(scope="module")
+def index(compact):
+    return load_index(compact)
+
+
+@pytest.fixture(scope="module")
+def index_file(compact, tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "index.json"
+    path.write_bytes(search_index.to_json(compact))
+    return path
+
+
+def comparable(serialized: dict) -> tuple:
+    """A serialized lunr index with term numbers replaced by terms and lists by mappings, so
+    two builds that number or order terms differently compare equal when they mean the same."""
+    terms = {posting["_index"]: term for term, posting in serialized["invertedIndex"]}
+    postings = {term: {k: v for k, v in posting.items() if k != "_index"}
+                for term, posting in serialized["invertedIndex"]}
+    vectors = {ref: {terms[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in serialized["fieldVectors"]}
+    return serialized["version"], serialized["fields"], postings, vectors, serialized["pipeline"]
+
+
+def lunr_py_build(orgs, settings) -> dict:
+    builder = Builder()
+    builder.ref("ref")
+    builder.b(0)
+    for field in search_index.FIELDS:
+        builder.field(field.name, boost=field.boost, extractor=lambda doc, name=field.name: doc[name])
+    for ref, document in enumerate(search_index.field_tokens(orgs, settings)):
+        builder.add({"ref": ref, **document})
+    return builder.build().serialize()
+
+
+def test_expanded_index_is_what_lunr_py_builds(compact, orgs, settings):
+    assert comparable(search_index.lunr_index(compact)) == comparable(lunr_py_build(orgs, settings))
+
+
+def test_terms_are_in_the_utf16_order_lunr_js_requires(tmp_path):
+    # 𠮷 (U+20BB7, Extension B) comes after 﨑 (U+FA11) by code point, before it in UTF-16.
+    compact = search_index.build_index([{f.name: [] for f in search_index.FIELDS} | {"n": tokens}
+                                        for tokens in (["﨑"], ["𠮷"], ["𠮷祥"])])
+    assert [term for term, _ in search_index.read_terms(compact)] == ["𠮷", "𠮷祥", "﨑"]
+    index_file, queries_file = tmp_path / "index.json", tmp_path / "queries.json"
+    index_file.write_bytes(search_index.to_json(compact))
+    queries_file.write_text('["﨑", "𠮷"]', "utf-8")
+    out = subprocess.run(["node", LUNR_CLI, "search", index_file, queries_file], check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == [[0], [1, 2]]
+
+
+def test_lunr_js_expands_the_index_to_the_same_lunr_index(compact, index_file):
+    out = subprocess.run(["node", LUNR_CLI, "expand", index_file], check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == search_index.lunr_index(compact)
+
+
+def names(orgs, results, count=None):
+    return [orgs[ref].name for ref, _ in results[:count]]
+
+
+def with_occupation(orgs, name):
+    return {org.name for org in orgs if any(name in (g.name, g.work_type) for g in org.grants)}
+
+
+# (query, what the first results must be) for every kind of query people type.
+QUERIES = [
+    ("华东职业", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("上海华东职业技能培训有限公司", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("养老护理员", lambda orgs: with_occupation(orgs, "养老护理员")),
+    ("电工", lambda orgs: with_occupation(orgs, "电工")),
+    ("维修电工", lambda orgs: with_occupation(orgs, "维修电工")),
+    ("6-31-01-03", lambda orgs: with_occupation(orgs, "电工")),
+    ("浦东 养老护理", lambda orgs: {o.name for o in orgs if o.district == "浦东新区"} & with_occupation(orgs, "养老护理员")),
+    ("上海电工", lambda orgs: with_occupation(orgs, "电工")),
+    ("S000031000012", lambda orgs: ["上海鼎新健康管理集团有限公司"]),
+    ("s00003100001", lambda orgs: {o.name for o in orgs if o.filing_no.startswith("S00003100001")}),
+    ("91310106633896943T", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("9131010663", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("021-69222443", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("69222443", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("静安 环城路", lambda orgs: {o.name for o in orgs if o.district == "静安区" and "环城路" in o.address}),
+    ("上海𠮷祥", lambda orgs: ["上海𠮷祥职业技能培训有限公司"]),
+    ("𠮷", lambda orgs: ["上海𠮷祥职业技能培训有限公司"]),
+    ("华东职业技能培训x", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("华东职业学技能", lambda orgs: ["上海华东职业技能培训有限公司"]),
+    ("养老护理理员", lambda orgs: with_occupation(orgs, "养老护理员")),
+    ("ＳＯ", lambda orgs: []),
+]
+
+
+@pytest.mark.parametrize("query, expected", QUERIES, ids=[q for q, _ in QUERIES])
+def test_query_finds_the_right_organisations_first(index, orgs, query, expected):
+    wanted = expected(orgs)
+    assert wanted or query == "ＳＯ"
+    assert set(names(orgs, search(index, query), len(wanted))) == set(wanted)
+
+
+def test_one_character_finds_every_organisation_with_it(index, orgs):
+    found = set(names(orgs, search(index, "电")))
+    assert found == {o.name for o in orgs if "电" in o.name + "".join(g.title for g in o.grants) + o.address}
+
+
+def test_a_query_matching_nothing_finds_nothing(index):
+    assert search(index, "量子引力") == []
+    assert search(index, "——") == []
+
+
+def test_lunr_js_returns_the_same_organisations_in_the_same_order(index, index_file, tmp_path):
+    queries = [query for query, _ in QUERIES] + ["电", "量子引力", "上海", "职业 技能"]
+    queries_file = tmp_path / "queries.json"
+    queries_file.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
+    out = subprocess.run(["node", LUNR_CLI, "search", index_file, queries_file],
+                         check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == [[ref for ref, _ in search(index, query)] for query in queries]
+
+
+def test_display_data_follows_the_refs(registry, orgs, settings):
+    display = search_index.display_data(registry, settings)
+    assert [row[1] for row in display["orgs"]] == [org.name for org in orgs]
+    first = display["orgs"][0]
+    assert dt.date(1970, 1, 1) + dt.timedelta(days=first[4] + first[5]) == orgs[0].valid_until
+
+
+@pytest.mark.xfail(strict=True, reason="41.4 KB today: over the issue's 40 KB budget, see the report")
+def test_search_payload_of_the_sample_is_within_40_kb_gzipped(registry, settings):
+    lunr_js = (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
+    files = {**search_index.search_files(registry, settings), "lunr.min.js": lunr_js}
+    assert sum(zipped for _, _, zipped in search_index.sizes(files)) <= 40 * 1024

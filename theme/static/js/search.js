@@ -1,0 +1,128 @@
+/* The search box: results as you type, on the home page and on /search/?q=… (the query and the
+   filters stay in the address, so a result can be shared). Registry data is only ever put in
+   the page as text (textContent), never as HTML. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-search]");
+  if (!form || !window.lunr || !window.MuluSearch) return;
+
+  var MAX_SHOWN = 50;
+  var STATUS_CLASSES = {
+    "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
+    "已移出": "removed", "未生效": "pending"
+  };
+  var onPage = form.dataset.search === "page";
+  var input = form.elements.q;
+  var message = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var store = new MuluSearch.SingleFileStore(function () { return fetchJson(form.dataset.index); });
+  var display = null;
+  var latest = 0; // answers to older keystrokes that arrive late are dropped
+
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  function displayData() {
+    return display || (display = fetchJson(form.dataset.orgs));
+  }
+
+  function filters() {
+    if (!onPage) return {};
+    return {
+      level: form.elements.level.value, district: form.elements.district.value,
+      type: form.elements.type.value, status: form.elements.status.value
+    };
+  }
+
+  function keep(org, status, wanted) {
+    return (!wanted.level || org.levels.indexOf(wanted.level) >= 0) &&
+      (!wanted.district || org.district === wanted.district) &&
+      (!wanted.type || org.type === wanted.type) &&
+      (!wanted.status || status === wanted.status);
+  }
+
+  function update() {
+    var text = input.value.trim();
+    var ticket = ++latest;
+    if (onPage) rememberInAddress();
+    if (!text) { show([], text); return; }
+    var started = performance.now();
+    Promise.all([MuluSearch.search(store, text), displayData()]).then(function (answer) {
+      if (ticket !== latest) return;
+      var data = answer[1];
+      var today = MuluSearch.dayNumber(new Date());
+      var wanted = filters();
+      var shown = [];
+      answer[0].forEach(function (result) {
+        var org = MuluSearch.organisation(data, result.ref);
+        var status = MuluSearch.publicStatus(org, today, data.warningDays);
+        if (keep(org, status, wanted)) shown.push({ org: org, status: status });
+      });
+      show(shown, text);
+      list.dataset.searchMs = (performance.now() - started).toFixed(1);
+    }).catch(function () {
+      if (ticket === latest) message.textContent = "搜索暂时无法使用，请稍后再试，或浏览机构名录。";
+    });
+  }
+
+  function show(found, text) {
+    list.dataset.query = text; // which query the list answers
+    list.replaceChildren.apply(list, found.slice(0, MAX_SHOWN).map(function (item) { return resultItem(item, text); }));
+    if (!text) message.textContent = "";
+    else if (!found.length) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
+    else if (found.length > MAX_SHOWN) message.textContent = "找到 " + found.length + " 个机构，显示最相关的 " + MAX_SHOWN + " 个。";
+    else message.textContent = "找到 " + found.length + " 个机构。";
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function resultItem(item, text) {
+    var org = item.org;
+    var li = element("li", "result");
+    var link = element("a", "result-name", org.name);
+    link.href = form.dataset.orgUrl + encodeURIComponent(org.creditCode) + "/";
+    li.append(link, " ", element("span", "status status-" + STATUS_CLASSES[item.status], item.status));
+    li.append(element("p", "result-number", org.filingNo ? "备案编号 " + org.filingNo : "公示中，尚未备案"));
+    var matched = MuluSearch.matchedOccupations(org.occupations, text);
+    if (matched.length) {
+      var titles = matched.map(function (occupation) { return occupation.slice(occupation.indexOf(" ") + 1); });
+      li.append(element("p", "result-occupations", "评价职业：" + titles.join("、")));
+    }
+    return li;
+  }
+
+  function rememberInAddress() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) { if (value) params.set(key, value); });
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function restoreFromAddress() {
+    var params = new URLSearchParams(location.search);
+    params.forEach(function (value, key) {
+      if (form.elements[key]) form.elements[key].value = value;
+    });
+  }
+
+  form.action = form.dataset.page; // with JavaScript, Enter opens the search page
+  form.addEventListener("submit", function (event) {
+    if (!onPage) return;
+    event.preventDefault();
+    update();
+  });
+  form.addEventListener("input", update);
+  // Fetch and load the index while the reader is still placing the cursor, not after the first key.
+  input.addEventListener("focus", function () { store.indexFor([]); displayData(); }, { once: true });
+  if (onPage) restoreFromAddress();
+  if (input.value.trim()) update();
+})();
