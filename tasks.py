@@ -7,6 +7,7 @@ the exit code of the task.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import shlex
@@ -129,3 +130,22 @@ def search_sizes(c, output="output"):
     for path, raw, zipped in rows:
         print(f"{path:28} {raw / 1024:7.1f} KB  gzip {zipped / 1024:6.1f} KB")
     print(f"{'搜索合计':24} {sum(r for _, r, _ in rows) / 1024:7.1f} KB  gzip {sum(z for _, _, z in rows) / 1024:6.1f} KB")
+
+
+# --- benchmarks ------------------------------------------------------------------------------
+PAGEFIND_PIN = "pagefind[extended]==1.5.2"  # the same pin as the bench extra in pyproject.toml
+
+
+@task(help={"orgs": "机构数量，逗号分隔（默认 300,5000,25000）", "seed": "随机种子（默认 1）",
+            "repeat": "每项重复次数，报告中位数（默认 3）", "json": "把结果写成 JSON 文件",
+            "no_browser": "不在 Chromium 中测量搜索"})
+def bench(c, orgs="300,5000,25000", seed=1, repeat=3, json=None, no_browser=False):
+    """测量构建与搜索，并与纯 Jinja2、Hugo、Pagefind 比较（见 benchmarks/README.md）。"""
+    if importlib.util.find_spec("pagefind_bin_extended") is None:  # the bench extra, installed on first use
+        c.run(shlex.join([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", PAGEFIND_PIN]))
+    from benchmarks.bench import main
+
+    code = main(["--orgs", orgs, "--seed", str(seed), "--repeat", str(repeat),
+                 *(["--json", json] if json else []), *(["--no-browser"] if no_browser else [])])
+    if code:
+        raise Exit(code=code)

@@ -96,7 +96,7 @@ class Bench:
         self.reference = Reference(resolve(self.settings, "MULU_REFERENCE_DIR"))
         self.queries = load_queries()[: args.queries]
         self.hugo = shutil.which(args.hugo) if args.hugo else None
-        self.pagefind = (shutil.which(args.pagefind) if args.pagefind else pagefind.executable()) if args.pagefind != "none" else None
+        self.pagefind = shutil.which(args.pagefind) if args.pagefind else pagefind.executable()
         self._playwright = None
 
     def say(self, text: str) -> None:
@@ -183,7 +183,8 @@ class Bench:
 
     def measure_search(self, registry, output: Path, orgs: int) -> dict:
         figures = dict.fromkeys(("search_index_s", "search_files", "first_query_kb_gzip_median", "first_query_kb_gzip_max",
-                                 "browser_first_query_ms_median", "query_p95_ms", "queries"))
+                                 "browser_first_query_ms_median", "query_p95_ms", "query_warm_p95_ms",
+                                 "results_same_as_single_index", "results_differ", "queries"))
         figures["search_index_s"] = rounded(search.index_build_seconds(registry, self.settings, self.args.repeat))
         if not search.available(output):
             return figures
@@ -200,7 +201,21 @@ class Bench:
             )
         requested = {path for f in fetches for path in f.files}
         figures["search_files"] = search.file_sizes(output, requested)
+        if shutil.which("node"):
+            self.say(f"[{orgs}] search in node")
+            figures.update(self.node_figures(registry, output))
         return figures
+
+    def node_figures(self, registry, output: Path) -> dict:
+        timings = search.node_latency(output, self.queries)
+        expected = search.single_index_refs(registry, self.settings, self.queries)
+        differ = [q for q, got, want in zip(self.queries, timings["refs"], expected) if got != want]
+        return {
+            "query_p95_ms": rounded(percentile(timings["cold_ms"], 0.95), 1),
+            "query_warm_p95_ms": rounded(percentile(timings["warm_ms"], 0.95), 1),
+            "results_same_as_single_index": len(self.queries) - len(differ),
+            "results_differ": differ,
+        }
 
     def measure_incremental(self, output: Path, data: Path, changed: Path, today: dt.date) -> dict:
         """Rebuild into the built site after one organisation changed, then back, and so on."""
@@ -229,7 +244,8 @@ SEARCH_COLUMNS = (
     ("orgs", "orgs"), ("search_index_s", "index s"), ("search_kb_gzip", "files KB gz"),
     ("first_query_kb_gzip_median", "1st query KB med"), ("first_query_kb_gzip_max", "1st query KB max"),
     ("pagefind_first_query_kb_median", "pagefind KB med"), ("pagefind_first_query_kb_max", "pagefind KB max"),
-    ("query_p95_ms", "query p95 ms"), ("browser_first_query_ms_median", "chromium 1st ms"),
+    ("query_p95_ms", "cold p95 ms"), ("query_warm_p95_ms", "warm p95 ms"),
+    ("browser_first_query_ms_median", "chromium 1st ms"), ("results_same_as_single_index", "same results"),
 )
 
 
@@ -275,7 +291,7 @@ def parse(argv) -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="把结果写成 JSON 文件")
     p.add_argument("--work", type=Path, default=default_work(), help="工作目录（默认 /dev/shm 下的内存盘）")
     p.add_argument("--hugo", default="hugo", help="hugo 命令（默认 hugo；找不到时该项为空）")
-    p.add_argument("--pagefind", default=None, help="pagefind 命令（默认取 pagefind[extended] 包；none 表示不测）")
+    p.add_argument("--pagefind", default=None, help="pagefind 命令（默认取 pagefind[extended] 包；找不到时该项为空）")
     p.add_argument("--queries", type=int, default=None, help="只用前 K 个查询（默认全部）")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="不在 Chromium 中测量搜索的下载量与延迟")
     args = p.parse_args(argv)

@@ -4,7 +4,9 @@ each query of a first-time reader, and how fast a query is answered."""
 from __future__ import annotations
 
 import importlib
+import json
 import statistics
+import subprocess
 import time
 from pathlib import Path
 
@@ -46,3 +48,21 @@ def file_sizes(output: Path, also: set[str]) -> dict[str, dict[str, int]]:
 
 def fetch_query(browser_site, query: str):
     return browser_site.fetch("/search/?q=" + query, DONE_JS, query)
+
+
+def node_latency(output: Path, queries: list[str]) -> dict:
+    """Cold and warm query times and the ranked refs, from ``latency.js`` run by node."""
+    script = Path(__file__).with_name("latency.js")
+    done = subprocess.run(["node", str(script), str(output)], input=json.dumps(queries), capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def single_index_refs(registry, settings: dict, queries: list[str]) -> list[list[int]]:
+    """Each query's ranked refs from one lunr.py index of every organisation: the design the
+    search files must keep answering like, however they are split."""
+    from mulu.search.index import build_index, field_tokens, ranked_organisations
+    from mulu.search.query import load_index, search as single_search
+
+    index = load_index(build_index(field_tokens(ranked_organisations(registry), settings)))
+    return [[ref for ref, _ in single_search(index, q)] for q in queries]
