@@ -303,13 +303,15 @@ def parse(argv) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    results = []
     with ExitStack() as stack:
         bench = Bench(args, stack)
-        results = [bench.measure(n) for n in args.orgs]
+        for orgs in args.orgs:
+            results.append(bench.measure(orgs))
+            if args.json:  # after each size, so that a long run's figures survive a failure later on
+                args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     about = {**machine(), "work": str(args.work), "repeat": args.repeat, "seed": args.seed}
     print(report(results, about))
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
