@@ -183,7 +183,7 @@ class Bench:
 
     def measure_search(self, registry, output: Path, orgs: int) -> dict:
         figures = dict.fromkeys(("search_index_s", "search_files", "first_query_kb_gzip_median", "first_query_kb_gzip_max",
-                                 "browser_first_query_ms_median", "query_p95_ms", "query_warm_p95_ms",
+                                 "browser_first_query_ms_median", "browser_timeouts", "query_p95_ms", "query_warm_p95_ms",
                                  "results_same_as_single_index", "results_differ", "queries"))
         figures["search_index_s"] = rounded(search.index_build_seconds(registry, self.settings, self.args.repeat))
         if not search.available(output):
@@ -193,12 +193,17 @@ class Bench:
             self.say(f"[{orgs}] search in Chromium")
             site = self.browse(output)
             fetches = [search.fetch_query(site, q) for q in self.queries]
+            answered = [f.ms for f in fetches if f.ms is not None]
             figures.update(
                 first_query_kb_gzip_median=kb(statistics.median(f.gzip_bytes for f in fetches)),
                 first_query_kb_gzip_max=kb(max(f.gzip_bytes for f in fetches)),
-                browser_first_query_ms_median=rounded(statistics.median(f.ms for f in fetches), 0),
+                browser_first_query_ms_median=rounded(statistics.median(answered), 0) if answered else None,
+                browser_timeouts=len(fetches) - len(answered),
                 queries=[{"q": q, "kb_gzip": kb(f.gzip_bytes), "files": len(f.files)} for q, f in zip(self.queries, fetches)],
             )
+        else:  # without a browser: as if a query fetched every file of the search (an upper bound)
+            whole = kb(search.whole_payload_gzip(output))
+            figures.update(first_query_kb_gzip_median=whole, first_query_kb_gzip_max=whole)
         requested = {path for f in fetches for path in f.files}
         figures["search_files"] = search.file_sizes(output, requested)
         if shutil.which("node"):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from .measure import gzip_size
 
 ORIGIN = "http://bench.test"
@@ -25,7 +27,7 @@ MIME = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "applicati
 class Fetched:
     files: list[str]  # site paths, in request order
     gzip_bytes: int
-    ms: float  # from navigation until the page said it answered
+    ms: float | None  # from navigation until the page said it answered; None if it did not in time
 
 
 class FolderSite:
@@ -57,7 +59,7 @@ class FolderSite:
             self._sizes[path] = gzip_size(self.file_for(ORIGIN + path).read_bytes())
         return self._sizes[path]
 
-    def fetch(self, path: str, done_js: str, arg, timeout_ms: int = 60_000) -> Fetched:
+    def fetch(self, path: str, done_js: str, arg, timeout_ms: int = 120_000) -> Fetched:
         """Open ``path`` in an empty browser, wait until ``done_js(arg)`` is true, and list the
         files it requested (each counted once, as the browser's cache would)."""
         context = self.browser.new_context()
@@ -67,8 +69,11 @@ class FolderSite:
         page = context.new_page()
         started = time.perf_counter()
         page.goto(ORIGIN + quote(path, safe="/?=&"))
-        page.wait_for_function(done_js, arg=arg, timeout=timeout_ms)
-        ms = (time.perf_counter() - started) * 1000
+        try:
+            page.wait_for_function(done_js, arg=arg, timeout=timeout_ms)
+            ms = (time.perf_counter() - started) * 1000
+        except PlaywrightTimeout:  # still count what it fetched: a slow answer is a figure too
+            ms = None
         context.close()
         files = list(dict.fromkeys(requested))
         return Fetched(files, sum(self.gzip_size_of(f) for f in files), ms)

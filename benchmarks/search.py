@@ -46,6 +46,13 @@ def file_sizes(output: Path, also: set[str]) -> dict[str, dict[str, int]]:
     return sizes
 
 
+def whole_payload_gzip(output: Path) -> int:
+    """Gzip bytes of every file the search page may fetch, by the search module's own list."""
+    from mulu.search.index import payload_sizes
+
+    return sum(gzipped for _, _, gzipped in payload_sizes(output))
+
+
 def fetch_query(browser_site, query: str):
     return browser_site.fetch("/search/?q=" + query, DONE_JS, query)
 
