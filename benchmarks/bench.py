@@ -206,7 +206,7 @@ class Bench:
             figures.update(first_query_kb_gzip_median=whole, first_query_kb_gzip_max=whole)
         requested = {path for f in fetches for path in f.files}
         figures["search_files"] = search.file_sizes(output, requested)
-        if shutil.which("node"):
+        if self.args.node and shutil.which("node"):
             self.say(f"[{orgs}] search in node")
             figures.update(self.node_figures(registry, output))
         return figures
@@ -299,6 +299,7 @@ def parse(argv) -> argparse.Namespace:
     p.add_argument("--pagefind", default=None, help="pagefind 命令（默认取 pagefind[extended] 包；找不到时该项为空）")
     p.add_argument("--queries", type=int, default=None, help="只用前 K 个查询（默认全部）")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="不在 Chromium 中测量搜索的下载量与延迟")
+    p.add_argument("--no-node", dest="node", action="store_false", help="不在 node 中测量查询延迟与结果")
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat 至少为 1")
