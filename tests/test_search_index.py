@@ -5,16 +5,16 @@ same files returns the same organisations in the same order."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import subprocess
-from collections import defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
 from lunr.builder import Builder
 
 from mulu.search import index as search_index
+from mulu.search import shards
 from mulu.search.query import load_index, search
 from mulu.settings import load_settings
 from mulu.validate import load_registry
@@ -49,11 +49,29 @@ def index(compact):
     return load_index(compact)
 
 
+def write_files(directory: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_bytes(data)
+    return directory
+
+
 @pytest.fixture(scope="module")
-def index_file(compact, tmp_path_factory):
-    path = tmp_path_factory.mktemp("search") / "index.json"
-    path.write_bytes(search_index.to_json(compact))
-    return path
+def search_dir(registry, settings, tmp_path_factory):
+    """The search files of the sample as the site has them."""
+    return write_files(tmp_path_factory.mktemp("search"), shards.search_files(registry, settings))
+
+
+def index_dir(directory: Path, compact: dict) -> Path:
+    """Search files holding just an index, for lunr-cli.js."""
+    keys, files = shards.shard_index(compact)
+    manifest = {"lunr": search_index.LUNR_VERSION, "documents": compact["documents"], "fields": compact["fields"], "index": keys}
+    return write_files(directory, {"manifest.json": search_index.to_json(manifest), **files})
+
+
+def node(*argv) -> object:
+    out = subprocess.run(["node", LUNR_CLI, *map(str, argv)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
 
 
 def comparable(serialized: dict) -> tuple:
@@ -62,7 +80,9 @@ def comparable(serialized: dict) -> tuple:
     terms = {posting["_index"]: term for term, posting in serialized["invertedIndex"]}
     postings = {term: {k: v for k, v in posting.items() if k != "_index"}
                 for term, posting in serialized["invertedIndex"]}
-    vectors = {ref: {terms[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in serialized["fieldVectors"]}
+    # lunr's builder also keeps the empty vector of a field without terms (a 公示中
+    # organisation's 备案编号): no query reads it.
+    vectors = {ref: {terms[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in serialized["fieldVectors"] if e}
     return serialized["version"], serialized["fields"], postings, vectors, serialized["pipeline"]
 
 
@@ -85,17 +105,25 @@ def test_terms_are_in_the_utf16_order_lunr_js_requires(tmp_path):
     # 𠮷 (U+20BB7, Extension B) comes after 﨑 (U+FA11) by code point, before it in UTF-16.
     compact = search_index.build_index([{f.name: [] for f in search_index.FIELDS} | {"n": tokens}
                                         for tokens in (["﨑"], ["𠮷"], ["𠮷祥"])])
-    assert [term for term, _ in search_index.read_terms(compact)] == ["𠮷", "𠮷祥", "﨑"]
-    index_file, queries_file = tmp_path / "index.json", tmp_path / "queries.json"
-    index_file.write_bytes(search_index.to_json(compact))
+    assert [term for term, _ in compact["terms"]] == ["𠮷", "𠮷祥", "﨑"]
+    queries_file = tmp_path / "queries.json"
     queries_file.write_text('["﨑", "𠮷"]', "utf-8")
-    out = subprocess.run(["node", LUNR_CLI, "search", index_file, queries_file], check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == [[0], [1, 2]]
+    assert node("search", index_dir(tmp_path / "search", compact), queries_file) == [[0], [1, 2]]
 
 
-def test_lunr_js_expands_the_index_to_the_same_lunr_index(compact, index_file):
-    out = subprocess.run(["node", LUNR_CLI, "expand", index_file], check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == search_index.lunr_index(compact)
+def test_index_lines_read_back_as_written(compact):
+    rows = [(term, search_index.posting_text(postings)) for term, postings in compact["terms"]]
+    assert search_index.decode_rows(search_index.encode_rows(rows)) == compact["terms"]
+
+
+def test_a_gap_of_any_size_reads_back():
+    gaps = [0, 1, 63, 64, 1727, 1728, 46655, 46656, 10 ** 7]
+    refs = list(accumulate(gaps))
+    assert search_index.decode_gaps(search_index.posting_text({3: refs})[2:]) == refs
+
+
+def test_lunr_js_expands_the_index_to_the_same_lunr_index(compact, search_dir):
+    assert node("expand", search_dir) == search_index.lunr_index(compact)
 
 
 def names(orgs, results, count=None):
@@ -149,13 +177,11 @@ def test_a_query_matching_nothing_finds_nothing(index):
     assert search(index, "——") == []
 
 
-def test_lunr_js_returns_the_same_organisations_in_the_same_order(index, index_file, tmp_path):
+def test_lunr_js_returns_the_same_organisations_in_the_same_order(index, search_dir, tmp_path):
     queries = [query for query, _ in QUERIES] + ["电", "量子引力", "上海", "职业 技能"]
     queries_file = tmp_path / "queries.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
-    out = subprocess.run(["node", LUNR_CLI, "search", index_file, queries_file],
-                         check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == [[ref for ref, _ in search(index, query)] for query in queries]
+    assert node("search", search_dir, queries_file) == [[ref for ref, _ in search(index, query)] for query in queries]
 
 
 def test_display_data_follows_the_refs(registry, orgs, settings):
@@ -165,8 +191,8 @@ def test_display_data_follows_the_refs(registry, orgs, settings):
     assert dt.date(1970, 1, 1) + dt.timedelta(days=first[4] + first[5]) == orgs[0].valid_until
 
 
-@pytest.mark.xfail(strict=True, reason="41.4 KB today: over the issue's 40 KB budget, see the report")
-def test_search_payload_of_the_sample_is_within_40_kb_gzipped(registry, settings):
+def test_search_payload_of_the_sample_is_within_40_kb_gzipped(search_dir):
+    """The issue's budget: lunr.js, the index and the display data, all of it."""
     lunr_js = (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
-    files = {**search_index.search_files(registry, settings), "lunr.min.js": lunr_js}
-    assert sum(zipped for _, _, zipped in search_index.sizes(files)) <= 40 * 1024
+    files = [lunr_js] + [path.read_bytes() for path in search_dir.rglob("*") if path.is_file()]
+    assert sum(map(shards.gzip_size, files)) <= 40 * 1024

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mulu.model import PUBLIC_STATUSES
 from mulu.schema import ORG_TYPES
-from mulu.search.index import search_files
+from mulu.search.shards import search_files
 
 from .site import Site
 

@@ -1,4 +1,4 @@
-/* Search without the page: the index store, the expansion into a lunr index, the query and
+/* Search without the page: the index and display stores, the expansion into a lunr index, the query and
    the display helpers. Mirrors mulu/search/index.py and mulu/search/query.py; runs in the
    browser (globals lunr and MuluTokenizer) and in node (require). */
 (function (root, factory) {
@@ -9,19 +9,37 @@
 
   var K1 = 1.2; // lunr's default; b is 0, see index.py
 
-  /* [[term, {fieldNumber: [ref, ...]}]] from the compact index's rows (see index.py). */
-  function readTerms(compact) {
+  // The letters of a ref gap and of a shared length: see gap_code in index.py.
+  var LAST = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/";
+  var MORE = "!#$%&()*,-.:;<=>?@[]^_`{|}~";
+  var LAST_VALUE = {}, MORE_VALUE = {};
+  LAST.split("").forEach(function (letter, i) { LAST_VALUE[letter] = i; });
+  MORE.split("").forEach(function (letter, i) { MORE_VALUE[letter] = i; });
+
+  /* [[term, {fieldNumber: [ref, ...]}]] from the lines of an index shard: decode_rows() in
+     index.py. */
+  function decodeRows(text) {
     var previous = "";
-    return compact.terms.map(function (row) {
-      var term = previous.slice(0, row[0]) + row[1];
+    return (text ? text.split("\n") : []).map(function (line) {
+      var fields = line.split(" ");
+      var head = fields.shift();
+      var term = previous.slice(0, LAST_VALUE[head[0]]) + head.slice(1);
       var postings = {};
-      row.slice(2).forEach(function (field) {
-        var ref = 0;
-        postings[field[0]] = field.slice(1).map(function (gap) { return (ref += gap); });
-      });
+      fields.forEach(function (field) { postings[field[0]] = decodeGaps(field); });
       previous = term;
       return [term, postings];
     });
+  }
+
+  /* The refs of a field's gaps; the field's letter comes first and is skipped. */
+  function decodeGaps(field) {
+    var refs = [], ref = 0, high = 0;
+    for (var i = 1; i < field.length; i++) {
+      var letter = field[i];
+      if (letter in MORE_VALUE) high = high * 27 + MORE_VALUE[letter];
+      else { ref += high * 64 + LAST_VALUE[letter]; refs.push(ref); high = 0; }
+    }
+    return refs;
   }
 
   function idf(documentsWithTerm, documents) {
@@ -33,15 +51,12 @@
      binary value, as Python does (they differ only on exact ties, which BM25 does not make). */
   function round3(x) { return Number(x.toFixed(3)); }
 
-  /* lunr's serialized index from the compact one: lunr_index() in index.py. */
+  /* lunr's serialized index from some of the index's terms: lunr_index() in index.py. A field
+     vector exists for each field a loaded term occurs in: a query only reads those. */
   function expand(compact) {
     var names = compact.fields.map(function (field) { return field[0]; });
     var inverted = [], vectors = new Map();
-    // Every field of every document has a vector, even an empty one, as lunr's builder makes.
-    for (var ref = 0; ref < compact.documents; ref++) {
-      names.forEach(function (name) { vectors.set(name + "/" + ref, []); });
-    }
-    readTerms(compact).forEach(function (entry, position) {
+    compact.terms.forEach(function (entry, position) {
       var postings = entry[1];
       var withTerm = 0;
       Object.keys(postings).forEach(function (number) { withTerm += new Set(postings[number]).size; });
@@ -54,7 +69,9 @@
         postings[number].forEach(function (ref) { counts.set(ref, (counts.get(ref) || 0) + 1); });
         counts.forEach(function (tf, ref) {
           posting[name][String(ref)] = {};
-          vectors.get(name + "/" + ref).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
+          var fieldRef = name + "/" + ref;
+          if (!vectors.has(fieldRef)) vectors.set(fieldRef, []);
+          vectors.get(fieldRef).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
         });
       });
       inverted.push([entry[0], posting]);
@@ -68,17 +85,50 @@
     };
   }
 
-  /* Where the index comes from. Today one file holds every term; a sharded store would fetch
-     only the shards holding the query's terms and build the lunr index from those rows. */
-  function SingleFileStore(load) {
-    this.load = load; // () => Promise of the parsed index file
-    this.index = null;
-  }
-  SingleFileStore.prototype.indexFor = function (terms) {
-    if (!this.index) {
-      this.index = this.load().then(function (compact) { return lunr.Index.load(expand(compact)); });
+  /* The shards holding a query term, or every term it starts when it is a prefix: shards_for()
+     in shards.py. Keys are sorted; JavaScript compares strings in UTF-16 order, as lunr does. */
+  function shardsFor(keys, term) {
+    var low = 0, high = keys.length; // the first key after the term
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (keys[middle] <= term.term) low = middle + 1; else high = middle;
     }
-    return this.index;
+    var first = low - 1, last = first;
+    while (term.prefix && last + 1 < keys.length && keys[last + 1].startsWith(term.term)) last++;
+    var found = [];
+    for (var n = first; n <= last; n++) found.push(n);
+    return found;
+  }
+
+  /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms,
+     and they make a lunr index that scores exactly as the whole one would. */
+  function ShardedStore(manifest, fetchText) {
+    this.manifest = manifest;
+    this.fetchText = fetchText; // (path under search/) => Promise of the file's text
+    this.shards = new Map(); // shard number => Promise of its rows
+    this.indexes = new Map(); // shard numbers joined => Promise of a lunr index
+  }
+  ShardedStore.prototype.shardNumbers = function (terms) {
+    var keys = this.manifest.index, numbers = new Set();
+    terms.forEach(function (t) { shardsFor(keys, t).forEach(function (n) { numbers.add(n); }); });
+    return Array.from(numbers).sort(function (a, b) { return a - b; });
+  };
+  ShardedStore.prototype.rows = function (number) {
+    if (!this.shards.has(number)) {
+      this.shards.set(number, this.fetchText("index/" + number + ".txt").then(decodeRows));
+    }
+    return this.shards.get(number);
+  };
+  ShardedStore.prototype.indexFor = function (terms) {
+    var store = this, numbers = this.shardNumbers(terms), key = numbers.join(",");
+    if (!this.indexes.has(key)) {
+      this.indexes.set(key, Promise.all(numbers.map(function (n) { return store.rows(n); })).then(function (shards) {
+        var manifest = store.manifest;
+        var compact = { lunr: manifest.lunr, documents: manifest.documents, fields: manifest.fields, terms: [].concat.apply([], shards) };
+        return lunr.Index.load(expand(compact));
+      }));
+    }
+    return this.indexes.get(key);
   };
 
   /* Every term required; if nothing has them all (a typo, bigrams across a word boundary
@@ -141,15 +191,51 @@
     return Math.round(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86400000);
   }
 
-  /* One organisation of the display data (see display_data in index.py) as an object. */
-  function organisation(display, ref) {
-    var row = display.orgs[ref];
+  /* The display rows (see display_data in index.py), fetched by file of manifest.display.rows
+     rows (search_files in shards.py): showing results fetches only the files of their refs. */
+  function DisplayStore(manifest, fetchJson) {
+    this.manifest = manifest;
+    this.fetchJson = fetchJson; // (path under search/) => Promise of the parsed file
+    this.files = new Map();
+  }
+  DisplayStore.prototype.file = function (path) {
+    if (!this.files.has(path)) this.files.set(path, this.fetchJson(path));
+    return this.files.get(path);
+  };
+  /* Promise of the display rows of refs, in their order. */
+  DisplayStore.prototype.rows = function (refs) {
+    var store = this, per = this.manifest.display.rows;
+    return Promise.all(refs.map(function (ref) {
+      return store.file("orgs/" + Math.floor(ref / per) + ".json").then(function (rows) { return rows[ref % per]; });
+    }));
+  };
+  /* Promise of what the filters need of refs: from the facets file when the display data is
+     split (so filtering does not fetch every display file), else from the display rows. */
+  DisplayStore.prototype.facts = function (refs) {
+    var manifest = this.manifest;
+    var facetRows = manifest.display.facets
+      ? this.file("facets.json").then(function (all) { return refs.map(function (ref) { return all[ref]; }); })
+      : this.rows(refs).then(function (rows) { return rows.map(function (row) { return row.slice(3, 9); }); });
+    return facetRows.then(function (rows) { return rows.map(function (row) { return facts(manifest, row); }); });
+  };
+
+  /* Status, validity, district, type and levels of a facet row (a display row's items 3 to 8). */
+  function facts(manifest, row) {
     return {
-      ref: ref, creditCode: row[0], name: row[1], filingNo: row[2], status: row[3],
-      validFrom: row[4], validUntil: row[4] === null ? null : row[4] + row[5],
-      district: display.districts[row[6]], type: display.types[row[7]], levels: row[8],
-      occupations: row[9].map(function (i) { return display.occupations[i]; })
+      status: row[0], validFrom: row[1], validUntil: row[1] === null ? null : row[1] + row[2],
+      district: manifest.districts[row[3]], type: manifest.types[row[4]], levels: row[5]
     };
+  }
+
+  /* One organisation of a display row as an object. */
+  function organisation(manifest, ref, row) {
+    var org = facts(manifest, row.slice(3, 9));
+    org.ref = ref;
+    org.creditCode = row[0];
+    org.name = row[1];
+    org.filingNo = row[2];
+    org.occupations = row[9].map(function (i) { return manifest.occupations[i]; });
+    return org;
   }
 
   /* The occupations ("code title") one of whose tokens a query term reaches. */
@@ -164,7 +250,8 @@
   }
 
   return {
-    expand: expand, SingleFileStore: SingleFileStore, search: search, run: run,
+    expand: expand, decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
+    DisplayStore: DisplayStore, search: search, run: run,
     publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation,
     matchedOccupations: matchedOccupations
   };

@@ -6,7 +6,6 @@
   var form = document.querySelector("form[data-search]");
   if (!form || !window.lunr || !window.MuluSearch) return;
 
-  var MAX_SHOWN = 50;
   var STATUS_CLASSES = {
     "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
     "已移出": "removed", "未生效": "pending"
@@ -15,19 +14,31 @@
   var input = form.elements.q;
   var message = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var store = new MuluSearch.SingleFileStore(function () { return fetchJson(form.dataset.index); });
-  var display = null;
+  var manifestUrl = new URL(form.dataset.index, location.href);
+  var stores = null;
   var latest = 0; // answers to older keystrokes that arrive late are dropped
 
-  function fetchJson(url) {
+  function fetched(url) {
     return fetch(url).then(function (response) {
       if (!response.ok) throw new Error(url + ": " + response.status);
-      return response.json();
+      return response;
     });
   }
 
-  function displayData() {
-    return display || (display = fetchJson(form.dataset.orgs));
+  function fetchJson(url) { return fetched(url).then(function (response) { return response.json(); }); }
+
+  /* The manifest first (see mulu/search/shards.py), then the files it names, relative to it. */
+  function loadStores() {
+    return stores || (stores = fetchJson(manifestUrl).then(function (manifest) {
+      function url(path) { return new URL(path, manifestUrl); }
+      return {
+        manifest: manifest,
+        index: new MuluSearch.ShardedStore(manifest, function (path) {
+          return fetched(url(path)).then(function (response) { return response.text(); });
+        }),
+        display: new MuluSearch.DisplayStore(manifest, function (path) { return fetchJson(url(path)); })
+      };
+    }));
   }
 
   function filters() {
@@ -45,37 +56,52 @@
       (!wanted.status || status === wanted.status);
   }
 
+  /* Promise of the refs that pass the filters, best first; only fetches what filters need
+     when a filter is set. */
+  function filtered(s, refs, today) {
+    var wanted = filters();
+    if (!Object.keys(wanted).some(function (key) { return wanted[key]; })) return Promise.resolve(refs);
+    return s.display.facts(refs).then(function (facts) {
+      return refs.filter(function (ref, i) {
+        return keep(facts[i], MuluSearch.publicStatus(facts[i], today, s.manifest.warningDays), wanted);
+      });
+    });
+  }
+
   function update() {
     var text = input.value.trim();
     var ticket = ++latest;
     if (onPage) rememberInAddress();
-    if (!text) { show([], text); return; }
+    if (!text) { show([], 0, text); return; }
     var started = performance.now();
-    Promise.all([MuluSearch.search(store, text), displayData()]).then(function (answer) {
-      if (ticket !== latest) return;
-      var data = answer[1];
-      var today = MuluSearch.dayNumber(new Date());
-      var wanted = filters();
-      var shown = [];
-      answer[0].forEach(function (result) {
-        var org = MuluSearch.organisation(data, result.ref);
-        var status = MuluSearch.publicStatus(org, today, data.warningDays);
-        if (keep(org, status, wanted)) shown.push({ org: org, status: status });
+    var today = MuluSearch.dayNumber(new Date());
+    loadStores().then(function (s) {
+      return MuluSearch.search(s.index, text).then(function (results) {
+        return filtered(s, results.map(function (r) { return r.ref; }), today);
+      }).then(function (refs) {
+        var shown = refs.slice(0, s.manifest.shown);
+        return s.display.rows(shown).then(function (rows) {
+          if (ticket !== latest) return;
+          show(rows.map(function (row, i) {
+            var org = MuluSearch.organisation(s.manifest, shown[i], row);
+            return { org: org, status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
+          }), refs.length, text);
+          list.dataset.searchMs = (performance.now() - started).toFixed(1);
+        });
       });
-      show(shown, text);
-      list.dataset.searchMs = (performance.now() - started).toFixed(1);
     }).catch(function () {
       if (ticket === latest) message.textContent = "搜索暂时无法使用，请稍后再试，或浏览机构名录。";
     });
   }
 
-  function show(found, text) {
+  /* The shown results of a query that found total organisations. */
+  function show(shown, total, text) {
     list.dataset.query = text; // which query the list answers
-    list.replaceChildren.apply(list, found.slice(0, MAX_SHOWN).map(function (item) { return resultItem(item, text); }));
+    list.replaceChildren.apply(list, shown.map(function (item) { return resultItem(item, text); }));
     if (!text) message.textContent = "";
-    else if (!found.length) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
-    else if (found.length > MAX_SHOWN) message.textContent = "找到 " + found.length + " 个机构，显示最相关的 " + MAX_SHOWN + " 个。";
-    else message.textContent = "找到 " + found.length + " 个机构。";
+    else if (!total) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
+    else if (total > shown.length) message.textContent = "找到 " + total + " 个机构，显示最相关的 " + shown.length + " 个。";
+    else message.textContent = "找到 " + total + " 个机构。";
   }
 
   function element(tag, className, text) {
@@ -121,8 +147,8 @@
     update();
   });
   form.addEventListener("input", update);
-  // Fetch and load the index while the reader is still placing the cursor, not after the first key.
-  input.addEventListener("focus", function () { store.indexFor([]); displayData(); }, { once: true });
+  // Fetch the manifest while the reader is still placing the cursor, not after the first key.
+  input.addEventListener("focus", loadStores, { once: true });
   if (onPage) restoreFromAddress();
   if (input.value.trim()) update();
 })();
