@@ -229,10 +229,12 @@ def display_data(registry: Registry, settings: dict) -> dict:
     """
     reference = registry.reference
     districts = list(reference.districts)
-    occupations: dict[str, int] = {}
+    orgs = ranked_organisations(registry)
+    # In code order: neighbouring codes share their start, which compresses.
+    occupations = {name: number for number, name in enumerate(sorted({occupation(g) for org in orgs for g in org.grants}))}
     rows = []
-    for org in ranked_organisations(registry):
-        grants = [occupations.setdefault(f"{g.code} {g.title}", len(occupations)) for g in org.grants]
+    for org in orgs:
+        grants = [occupations[occupation(g)] for g in org.grants]
         levels = "".join(str(level) for level in sorted({l for g in org.grants for l in g.levels}))
         rows.append([
             org.credit_code, org.name, org.filing_no, STATUS_CODES[org.status],
@@ -243,9 +245,13 @@ def display_data(registry: Registry, settings: dict) -> dict:
         "warningDays": settings["MULU_EXPIRY_WARNING_DAYS"],
         "districts": districts,
         "types": list(ORG_TYPES),
-        "occupations": list(occupations),  # in order of first use
+        "occupations": list(occupations),
         "orgs": rows,
     }
+
+
+def occupation(grant) -> str:
+    return f"{grant.code} {grant.title}"
 
 
 EPOCH = dt.date(1970, 1, 1)

@@ -11,8 +11,10 @@ so the loaded shards score exactly as the whole index does.
 
 The display rows (:func:`index.display_data`) are cut by ref into ``search/orgs/{i}.json`` of
 ``display.rows`` rows, so showing results fetches only their files; ``search/facets.json``
-holds what the filters need of every organisation and is fetched only when a filter is set. A
-small site keeps one index shard and one display file, and then needs no facets.
+holds what the filters need of every organisation and is fetched only when a filter is set;
+``search/occupations.json``, the occupations the rows name by number, only when a shown result
+matched through its occupations (the result then names them). A small site keeps one index
+shard and one display file, and then needs no facets.
 """
 
 from __future__ import annotations
@@ -23,16 +25,16 @@ import json
 from pathlib import Path
 
 from ..model import Registry
-from .index import (LUNR_VERSION, decode_rows, display_data, encode_rows, field_tokens, build_index,
+from .index import (FIELDS, LUNR_VERSION, decode_rows, display_data, encode_rows, field_tokens, build_index,
                     posting_text, ranked_organisations, shared_prefix, to_json, utf16)
 from .tokenizer import QueryTerm, query_terms
 
 FORMAT = 2
-SHARD_BYTES = 16 * 1024  # raw bytes of terms an index shard aims at (about 5 KB gzipped)
+SHARD_BYTES = 8 * 1024  # raw bytes of terms an index shard aims at
 SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
-DISPLAY_ROWS = 32  # rows of a display file: 50 results shown fetch a bounded amount
+DISPLAY_ROWS = 8  # rows of a display file: the results shown fetch a bounded amount
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data stays one file
-SHOWN = 50  # results the page shows; the rest are only counted
+SHOWN = 20  # results the page shows; the rest are only counted
 PAGE_SCRIPTS = ("search/lunr.min.js", "theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
 FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
 
@@ -87,6 +89,7 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     keys, files = shard_index(compact)
     display = display_data(registry, settings)
     rows = display.pop("orgs")
+    files["occupations.json"] = to_json(display.pop("occupations"))
     per_file = max(len(rows), 1) if len(rows) <= SINGLE_DISPLAY_ROWS else DISPLAY_ROWS
     files |= {f"orgs/{n}.json": to_json(rows[start:start + per_file])
               for n, start in enumerate(range(0, max(len(rows), 1), per_file))}
@@ -130,18 +133,33 @@ def load_terms(output: str | Path, manifest: dict, files: list[str]) -> dict:
 def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
     fetches to answer ``query`` typed by a first-time reader (no filters): its scripts and
-    lunr.js, the manifest, the index shards of the query's terms, and the display files of
-    the results it shows."""
+    lunr.js, the manifest, the index shards of the query's terms, the display files of the
+    results it shows and, when one of those matched through its occupations, the occupations."""
     from .query import load_index, run
 
     manifest = read_manifest(output)
     terms = query_terms(query)
     shards = index_files(manifest, terms)
-    refs = [ref for ref, _ in run(load_index(load_terms(output, manifest, shards)), terms)][:manifest["shown"]] if terms else []
+    compact = load_terms(output, manifest, shards)
+    shown = [ref for ref, _ in run(load_index(compact), terms)][:manifest["shown"]] if terms else []
     rows = manifest["display"]["rows"]
-    display = [f"search/orgs/{n}.json" for n in sorted({ref // rows for ref in refs})]
-    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display]
+    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards,
+             *(f"search/orgs/{n}.json" for n in sorted({ref // rows for ref in shown}))]
+    if matched_occupations(compact, terms, shown):
+        paths.append("search/occupations.json")
     return [(path, gzip_size((Path(output) / path).read_bytes())) for path in paths]
+
+
+OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
+
+
+def matched_occupations(compact: dict, terms: list[QueryTerm], refs: list[int]) -> bool:
+    """Whether a term of the query reaches one of ``refs`` through its occupations, as lunr's
+    match data tells search.js."""
+    refs = set(refs)
+    return any(refs.intersection(postings.get(OCCUPATIONS_FIELD, ()))
+               for term, postings in compact["terms"]
+               if any(term == t.term or (t.prefix and term.startswith(t.term)) for t in terms))
 
 
 def search_paths(manifest: dict) -> dict[str, list[str]]:
@@ -154,6 +172,7 @@ def search_paths(manifest: dict) -> dict[str, list[str]]:
         "index": [f"search/index/{n}.txt" for n in range(len(manifest["index"]))],
         "orgs": [f"search/orgs/{n}.json" for n in range(max(1, -(-manifest["documents"] // rows)))],
         "facets": ["search/facets.json"] if manifest["display"]["facets"] else [],
+        "occupations": ["search/occupations.json"],
     }
 
 

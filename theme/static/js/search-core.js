@@ -150,7 +150,12 @@
       });
     });
     return ranked(results.map(function (r) {
-      return { ref: Number(r.ref), score: r.score, coverage: coverage(terms, Object.keys(r.matchData.metadata)) };
+      var metadata = r.matchData.metadata;
+      return {
+        ref: Number(r.ref), score: r.score, coverage: coverage(terms, Object.keys(metadata)),
+        // the fields the query matched, so the page knows when to name matched occupations
+        fields: Object.keys(metadata).reduce(function (found, term) { return found.concat(Object.keys(metadata[term])); }, [])
+      };
     }));
   }
 
@@ -165,9 +170,9 @@
      decimals so that Python and JavaScript, which may differ in the last bit, agree. */
   function ranked(results) {
     return results
-      .map(function (r) { return { ref: r.ref, score: r.score, coverage: r.coverage, key: Math.round(r.score * 1e6) }; })
+      .map(function (r) { r.key = Math.round(r.score * 1e6); return r; })
       .sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
-      .map(function (r) { return { ref: r.ref, score: r.score }; });
+      .map(function (r) { return { ref: r.ref, score: r.score, fields: r.fields }; });
   }
 
   function search(store, text) {
@@ -209,6 +214,8 @@
       return store.file("orgs/" + Math.floor(ref / per) + ".json").then(function (rows) { return rows[ref % per]; });
     }));
   };
+  /* Promise of the occupations ("code title") the display rows name by number. */
+  DisplayStore.prototype.occupations = function () { return this.file("occupations.json"); };
   /* Promise of what the filters need of refs: from the facets file when the display data is
      split (so filtering does not fetch every display file), else from the display rows. */
   DisplayStore.prototype.facts = function (refs) {
@@ -227,14 +234,15 @@
     };
   }
 
-  /* One organisation of a display row as an object. */
-  function organisation(manifest, ref, row) {
+  /* One organisation of a display row as an object; its occupations are named when the
+     occupations table is given. */
+  function organisation(manifest, ref, row, occupations) {
     var org = facts(manifest, row.slice(3, 9));
     org.ref = ref;
     org.creditCode = row[0];
     org.name = row[1];
     org.filingNo = row[2];
-    org.occupations = row[9].map(function (i) { return manifest.occupations[i]; });
+    org.occupations = occupations ? row[9].map(function (i) { return occupations[i]; }) : [];
     return org;
   }
 

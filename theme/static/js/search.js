@@ -76,14 +76,17 @@
     var started = performance.now();
     var today = MuluSearch.dayNumber(new Date());
     loadStores().then(function (s) {
+      var fields = new Map(); // ref => fields the query matched
       return MuluSearch.search(s.index, text).then(function (results) {
+        results.forEach(function (r) { fields.set(r.ref, r.fields); });
         return filtered(s, results.map(function (r) { return r.ref; }), today);
       }).then(function (refs) {
         var shown = refs.slice(0, s.manifest.shown);
-        return s.display.rows(shown).then(function (rows) {
+        var byOccupation = shown.some(function (ref) { return fields.get(ref).indexOf("o") >= 0; });
+        return Promise.all([s.display.rows(shown), byOccupation ? s.display.occupations() : null]).then(function (found) {
           if (ticket !== latest) return;
-          show(rows.map(function (row, i) {
-            var org = MuluSearch.organisation(s.manifest, shown[i], row);
+          show(found[0].map(function (row, i) {
+            var org = MuluSearch.organisation(s.manifest, shown[i], row, found[1]);
             return { org: org, status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
           }), refs.length, text);
           list.dataset.searchMs = (performance.now() - started).toFixed(1);
