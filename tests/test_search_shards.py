@@ -1,6 +1,6 @@
 """The search split into shards, on a generated directory big enough to be split: a query
 that loads only its shards finds the same organisations in the same order as the whole index
-(in lunr.py and in lunr.js), no term is lost, and every prefix reaches every term it starts."""
+(by the page's code and by lunr.py), no term is lost, and every prefix reaches every term it starts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from mulu.reference import Reference
 from mulu.sample import generate
 from mulu.search import fetched_for, shards
 from mulu.search import index as search_index
-from mulu.search.query import load_index, search
+from mulu.search.query import load_index, lunr_search, search
 from mulu.search.tokenizer import QueryTerm, query_terms
 from mulu.settings import load_settings
 from mulu.store import write_pair
@@ -42,7 +42,6 @@ def site(registry, tmp_path_factory):
     settings, found = registry
     output = tmp_path_factory.mktemp("site")
     files = {f"search/{name}": data for name, data in shards.search_files(found, settings).items()}
-    files["search/lunr.min.js"] = (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
     files |= {f"theme/js/{name}": (ROOT / "theme" / "static" / "js" / name).read_bytes()
               for name in ("tokenizer.js", "search-core.js", "search.js")}
     for name, data in files.items():
@@ -79,8 +78,7 @@ def queries(registry):
 
 
 def sharded_search(site, manifest, query):
-    terms = query_terms(query)
-    return search(load_index(shards.load_terms(site, manifest, shards.index_files(manifest, terms))), query)
+    return search(shards.load_terms(site, manifest, shards.index_files(manifest, query_terms(query))), query)
 
 
 def test_the_shards_hold_every_term_once_in_order(site, manifest, whole):
@@ -97,18 +95,19 @@ def test_every_term_and_every_start_of_it_lead_to_its_shard(site, manifest):
                     assert number in shards.shards_for(manifest["index"], QueryTerm(term[:end], prefix=True))
 
 
-def test_shards_find_what_the_whole_index_finds(site, manifest, whole, queries):
+def test_shards_find_what_lunr_py_finds_in_the_whole_index(site, manifest, whole, queries):
     index = load_index(whole)
     for query in queries:
-        assert sharded_search(site, manifest, query) == search(index, query), query
+        found = sharded_search(site, manifest, query)
+        assert found == search(whole, query), query
+        assert [ref for ref, _ in found] == [ref for ref, _ in lunr_search(index, query)], query
 
 
-def test_lunr_js_on_the_shards_finds_what_lunr_py_finds_on_the_whole_index(site, whole, queries, tmp_path):
-    index = load_index(whole)
+def test_the_page_on_the_shards_finds_what_the_whole_index_finds(site, whole, queries, tmp_path):
     queries_file = tmp_path / "queries.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
     out = subprocess.run(["node", LUNR_CLI, "search", site / "search", queries_file], check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == [[ref for ref, _ in search(index, query)] for query in queries]
+    assert json.loads(out.stdout) == [[ref for ref, _ in search(whole, query)] for query in queries]
 
 
 def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
@@ -118,7 +117,7 @@ def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
     assert 1 <= len(index) <= len(query_terms("养老护理员"))
     assert 1 <= len(shown) <= manifest["shown"]
     assert "search/occupations.json" in fetched and "search/facets.json" not in fetched
-    assert {"search/lunr.min.js", "theme/js/search.js", "search/manifest.json"} <= set(fetched)
+    assert {"theme/js/search-core.js", "theme/js/search.js", "search/manifest.json"} <= set(fetched)
     assert all(size > 0 for size in fetched.values())
     by_number = [path for path, _ in fetched_for(site, "S000031000012")]
     assert len([path for path in by_number if path.startswith("search/orgs/")]) == 1

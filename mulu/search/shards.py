@@ -27,6 +27,7 @@ from pathlib import Path
 from ..model import Registry
 from .index import (FIELDS, LUNR_VERSION, decode_rows, display_data, encode_rows, field_tokens, build_index,
                     posting_text, ranked_organisations, shared_prefix, to_json, utf16)
+from .query import matches
 from .tokenizer import QueryTerm, query_terms
 
 FORMAT = 2
@@ -35,7 +36,7 @@ SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
 DISPLAY_ROWS = 8  # rows of a display file: the results shown fetch a bounded amount
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data stays one file
 SHOWN = 20  # results the page shows; the rest are only counted
-PAGE_SCRIPTS = ("search/lunr.min.js", "theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
 FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
 
 
@@ -132,34 +133,23 @@ def load_terms(output: str | Path, manifest: dict, files: list[str]) -> dict:
 
 def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
-    fetches to answer ``query`` typed by a first-time reader (no filters): its scripts and
-    lunr.js, the manifest, the index shards of the query's terms, the display files of the
-    results it shows and, when one of those matched through its occupations, the occupations."""
-    from .query import load_index, run
-
+    fetches to answer ``query`` typed by a first-time reader (no filters): its scripts, the
+    manifest, the index shards of the query's terms, the display files of the results it
+    shows and, when one of those matched through its occupations (the page then names them),
+    the occupations."""
     manifest = read_manifest(output)
     terms = query_terms(query)
     shards = index_files(manifest, terms)
-    compact = load_terms(output, manifest, shards)
-    shown = [ref for ref, _ in run(load_index(compact), terms)][:manifest["shown"]] if terms else []
+    shown = matches(load_terms(output, manifest, shards), terms)[:manifest["shown"]]
     rows = manifest["display"]["rows"]
     paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards,
-             *(f"search/orgs/{n}.json" for n in sorted({ref // rows for ref in shown}))]
-    if matched_occupations(compact, terms, shown):
+             *(f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown}))]
+    if any(OCCUPATIONS_FIELD in fields for _, _, fields in shown):
         paths.append("search/occupations.json")
     return [(path, gzip_size((Path(output) / path).read_bytes())) for path in paths]
 
 
 OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
-
-
-def matched_occupations(compact: dict, terms: list[QueryTerm], refs: list[int]) -> bool:
-    """Whether a term of the query reaches one of ``refs`` through its occupations, as lunr's
-    match data tells search.js."""
-    refs = set(refs)
-    return any(refs.intersection(postings.get(OCCUPATIONS_FIELD, ()))
-               for term, postings in compact["terms"]
-               if any(term == t.term or (t.prefix and term.startswith(t.term)) for t in terms))
 
 
 def search_paths(manifest: dict) -> dict[str, list[str]]:

@@ -1,10 +1,10 @@
-/* Search without the page: the index and display stores, the expansion into a lunr index, the query and
-   the display helpers. Mirrors mulu/search/index.py and mulu/search/query.py; runs in the
-   browser (globals lunr and MuluTokenizer) and in node (require). */
+/* Search without the page: the index and display stores, the query and the display helpers.
+   Mirrors mulu/search/index.py, shards.py and query.py; runs in the browser (global
+   MuluTokenizer) and in node (require). */
 (function (root, factory) {
-  if (typeof module === "object" && module.exports) module.exports = factory(require("lunr"), require("./tokenizer.js"));
-  else root.MuluSearch = factory(root.lunr, root.MuluTokenizer);
-})(typeof self !== "undefined" ? self : this, function (lunr, tokenizer) {
+  if (typeof module === "object" && module.exports) module.exports = factory(require("./tokenizer.js"));
+  else root.MuluSearch = factory(root.MuluTokenizer);
+})(typeof self !== "undefined" ? self : this, function (tokenizer) {
   "use strict";
 
   var K1 = 1.2; // lunr's default; b is 0, see index.py
@@ -51,40 +51,6 @@
      binary value, as Python does (they differ only on exact ties, which BM25 does not make). */
   function round3(x) { return Number(x.toFixed(3)); }
 
-  /* lunr's serialized index from some of the index's terms: lunr_index() in index.py. A field
-     vector exists for each field a loaded term occurs in: a query only reads those. */
-  function expand(compact) {
-    var names = compact.fields.map(function (field) { return field[0]; });
-    var inverted = [], vectors = new Map();
-    compact.terms.forEach(function (entry, position) {
-      var postings = entry[1];
-      var withTerm = 0;
-      Object.keys(postings).forEach(function (number) { withTerm += new Set(postings[number]).size; });
-      var termIdf = idf(withTerm, compact.documents);
-      var posting = { _index: position };
-      names.forEach(function (name) { posting[name] = {}; });
-      Object.keys(postings).forEach(function (number) {
-        var name = compact.fields[number][0], boost = compact.fields[number][1];
-        var counts = new Map();
-        postings[number].forEach(function (ref) { counts.set(ref, (counts.get(ref) || 0) + 1); });
-        counts.forEach(function (tf, ref) {
-          posting[name][String(ref)] = {};
-          var fieldRef = name + "/" + ref;
-          if (!vectors.has(fieldRef)) vectors.set(fieldRef, []);
-          vectors.get(fieldRef).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
-        });
-      });
-      inverted.push([entry[0], posting]);
-    });
-    return {
-      version: compact.lunr,
-      fields: names,
-      fieldVectors: Array.from(vectors),
-      invertedIndex: inverted,
-      pipeline: []
-    };
-  }
-
   /* The shards holding a query term, or every term it starts when it is a prefix: shards_for()
      in shards.py. Keys are sorted; JavaScript compares strings in UTF-16 order, as lunr does. */
   function shardsFor(keys, term) {
@@ -100,13 +66,12 @@
     return found;
   }
 
-  /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms,
-     and they make a lunr index that scores exactly as the whole one would. */
+  /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms;
+     a term's postings are all in its shard, so they score exactly as the whole index would. */
   function ShardedStore(manifest, fetchText) {
     this.manifest = manifest;
     this.fetchText = fetchText; // (path under search/) => Promise of the file's text
     this.shards = new Map(); // shard number => Promise of its rows
-    this.indexes = new Map(); // shard numbers joined => Promise of a lunr index
   }
   ShardedStore.prototype.shardNumbers = function (terms) {
     var keys = this.manifest.index, numbers = new Set();
@@ -119,65 +84,67 @@
     }
     return this.shards.get(number);
   };
-  ShardedStore.prototype.indexFor = function (terms) {
-    var store = this, numbers = this.shardNumbers(terms), key = numbers.join(",");
-    if (!this.indexes.has(key)) {
-      this.indexes.set(key, Promise.all(numbers.map(function (n) { return store.rows(n); })).then(function (shards) {
-        var manifest = store.manifest;
-        var compact = { lunr: manifest.lunr, documents: manifest.documents, fields: manifest.fields, terms: [].concat.apply([], shards) };
-        return lunr.Index.load(expand(compact));
-      }));
-    }
-    return this.indexes.get(key);
+  /* Promise of the index rows the query's terms reach, from the shards they live in. */
+  ShardedStore.prototype.termsFor = function (terms) {
+    var store = this, manifest = this.manifest;
+    return Promise.all(this.shardNumbers(terms).map(function (n) { return store.rows(n); })).then(function (shards) {
+      var rows = [].concat.apply([], shards).filter(function (row) { return reachedBy(terms, row[0]).length; });
+      return { documents: manifest.documents, fields: manifest.fields, terms: rows };
+    });
   };
 
-  /* Every term required; if nothing has them all (a typo, bigrams across a word boundary
-     such as 上海电工), each term optional, ranked by how much matched. */
-  function run(index, terms) {
-    if (!terms.length) return [];
-    var required = query(index, terms, lunr.Query.presence.REQUIRED);
-    return required.length ? required : query(index, terms, lunr.Query.presence.OPTIONAL);
+  /* The query terms that reach an index term: itself, or a start of it for a prefix. */
+  function reachedBy(terms, term) {
+    return terms.filter(function (t) { return term === t.term || (t.prefix && term.startsWith(t.term)); });
   }
 
-  function query(index, terms, presence) {
-    var results = index.query(function (q) {
-      terms.forEach(function (t) {
-        q.term(t.term, {
-          usePipeline: false,
-          wildcard: t.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-          presence: presence
-        });
+  /* [{ref, score, occupation}] best first: matches() in query.py, which says why this is what
+     lunr's query computes. occupation: the result matched through its occupations. */
+  function run(compact, terms) {
+    var rows = compact.terms.map(function (row) { return { row: row, reached: reachedBy(terms, row[0]) }; })
+      .filter(function (entry) { return entry.reached.length; });
+    if (!rows.length) return [];
+    var length = Math.sqrt(rows.reduce(function (sum, entry) { return sum + entry.reached.length * entry.reached.length; }, 0));
+    var totals = new Float64Array(compact.documents), covered = new Int32Array(compact.documents);
+    var fields = new Int32Array(compact.documents), touched = [];
+    rows.forEach(function (entry) {
+      var postings = entry.row[1], numbers = Object.keys(postings);
+      var withTerm = 0;
+      numbers.forEach(function (number) { withTerm += new Set(postings[number]).size; });
+      var termIdf = idf(withTerm, compact.documents), count = entry.reached.length;
+      var mask = 0;
+      entry.reached.forEach(function (t) { mask |= 1 << terms.indexOf(t); });
+      numbers.forEach(function (number) {
+        var refs = postings[number], boost = compact.fields[number][1];
+        for (var i = 0; i < refs.length; ) {
+          var ref = refs[i], tf = 0;
+          while (i < refs.length && refs[i] === ref) { tf++; i++; } // a repeated ref is a repeated token
+          if (!fields[ref]) touched.push(ref);
+          totals[ref] += count * round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost);
+          covered[ref] |= mask;
+          fields[ref] |= 1 << number;
+        }
       });
     });
-    return ranked(results.map(function (r) {
-      var metadata = r.matchData.metadata;
-      return {
-        ref: Number(r.ref), score: r.score, coverage: coverage(terms, Object.keys(metadata)),
-        // the fields the query matched, so the page knows when to name matched occupations
-        fields: Object.keys(metadata).reduce(function (found, term) { return found.concat(Object.keys(metadata[term])); }, [])
-      };
-    }));
+    var everything = touched.filter(function (ref) { return bits(covered[ref]) === terms.length; });
+    if (!everything.length) everything = touched;
+    var occupation = compact.fields.findIndex(function (field) { return field[0] === "o"; });
+    return everything.map(function (ref) {
+      var score = totals[ref] / length;
+      return { ref: ref, score: score, coverage: bits(covered[ref]), key: Math.round(score * 1e6), occupation: Boolean(fields[ref] >> occupation & 1) };
+    }).sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
+      .map(function (r) { return { ref: r.ref, score: r.score, occupation: r.occupation }; });
   }
 
-  /* How many of the query's terms a result matched (a prefix term through any expansion). */
-  function coverage(terms, matched) {
-    return terms.filter(function (t) {
-      return matched.some(function (m) { return m === t.term || (t.prefix && m.startsWith(t.term)); });
-    }).length;
-  }
-
-  /* More of the query's terms first, then by score, then by ref; scores are compared at 6
-     decimals so that Python and JavaScript, which may differ in the last bit, agree. */
-  function ranked(results) {
-    return results
-      .map(function (r) { r.key = Math.round(r.score * 1e6); return r; })
-      .sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
-      .map(function (r) { return { ref: r.ref, score: r.score, fields: r.fields }; });
+  function bits(mask) {
+    var count = 0;
+    for (; mask; mask &= mask - 1) count++;
+    return count;
   }
 
   function search(store, text) {
     var terms = tokenizer.queryTerms(text);
-    return store.indexFor(terms).then(function (index) { return run(index, terms); });
+    return store.termsFor(terms).then(function (compact) { return run(compact, terms); });
   }
 
   /* The status a reader sees today: Organisation.public_status in mulu/model.py. */
@@ -258,7 +225,7 @@
   }
 
   return {
-    expand: expand, decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
+    decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
     DisplayStore: DisplayStore, search: search, run: run,
     publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation,
     matchedOccupations: matchedOccupations

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-search]");
-  if (!form || !window.lunr || !window.MuluSearch) return;
+  if (!form || !window.MuluSearch) return;
 
   var STATUS_CLASSES = {
     "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
@@ -76,14 +76,14 @@
     var started = performance.now();
     var today = MuluSearch.dayNumber(new Date());
     loadStores().then(function (s) {
-      var fields = new Map(); // ref => fields the query matched
+      var byOccupation = new Set(); // refs that matched through their occupations
       return MuluSearch.search(s.index, text).then(function (results) {
-        results.forEach(function (r) { fields.set(r.ref, r.fields); });
+        results.forEach(function (r) { if (r.occupation) byOccupation.add(r.ref); });
         return filtered(s, results.map(function (r) { return r.ref; }), today);
       }).then(function (refs) {
         var shown = refs.slice(0, s.manifest.shown);
-        var byOccupation = shown.some(function (ref) { return fields.get(ref).indexOf("o") >= 0; });
-        return Promise.all([s.display.rows(shown), byOccupation ? s.display.occupations() : null]).then(function (found) {
+        var named = shown.some(function (ref) { return byOccupation.has(ref); });
+        return Promise.all([s.display.rows(shown), named ? s.display.occupations() : null]).then(function (found) {
           if (ticket !== latest) return;
           show(found[0].map(function (row, i) {
             var org = MuluSearch.organisation(s.manifest, shown[i], row, found[1]);
