@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from mulu.problems import InvalidInput
+from mulu.problems import InvalidInput, Refused
 from mulu.reference import Reference
 from mulu.settings import SettingsError, load_settings, resolve
 
@@ -59,3 +59,7 @@ def run(main_body, args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return fail(f"共 {len(exc.problems)} 个错误，未做任何修改。")
+    except Refused as exc:
+        for reason in exc.reasons:
+            print(reason, file=sys.stderr)
+        return fail("未做任何修改。")
