@@ -164,3 +164,22 @@ def correct(c, credit_code, field, value, reason=None, registry=None, history=No
 def receipt(c, credit_code, receipts=None, registry=None, history=None, date=None):
     """重新生成一个已备案机构的备案回执。"""
     run_script("receipt", credit_code, receipts=receipts, registry=registry, history=history, date=date)
+
+
+@task(help={**FILES_HELP, **DATE_HELP, "base": "比较的 git 版本（默认 origin/main，没有则 HEAD）",
+            "output": "把摘要写入此文件（Markdown）"})
+def review(c, base=None, output=None, registry=None, history=None, date=None):
+    """变更摘要：与 git 版本相比目录改了什么，供审阅合并请求（Markdown）。"""
+    run_script("review", base=base, output=output, registry=registry, history=history, date=date)
+
+
+@task(help={**FILES_HELP, **DATE_HELP, "days": "列出多少天内到期（默认 90）", "output": "写入此文件（Markdown）"})
+def report(c, days=None, output=None, registry=None, history=None, date=None):
+    """工作概况：机构数、即将到期的备案、公示期满待备案的机构。"""
+    run_script("report", days=days, output=output, registry=registry, history=history, date=date)
+
+
+@task(help={"out": "输出文件（默认 docs/application-template.xlsx）"})
+def application_template(c, out="docs/application-template.xlsx"):
+    """生成 Excel 申请表模板（字段 | 填写）。"""
+    run_script("application_template", out=out)

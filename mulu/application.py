@@ -58,7 +58,7 @@ OCCUPATION_ROWS = 8  # rows the Excel form offers for occupations
 MIN_RATING = 4  # 行业协会: 4A or above
 MIN_YEARS = 6  # 职业院校: at least 6 consecutive years
 SHEET = "申请表"
-FORM_FIELD = re.compile(r"[(（]([a-z_]+)[)）]\s*$")
+FORM_FIELD = re.compile(r"[(（]([a-z_]+)[)）][\s*]*$")
 
 
 @dataclass
@@ -235,7 +235,9 @@ def occupation_grants(app: Application, book: Book) -> list[Grant]:
     grants, seen = [], {}
     for entry, where in app.entries:
         parsed, messages = parse_entries([entry], book.reference, app.label)
-        app.problems += [Problem(app.label, where, "occupations", m) for m in messages]
+        # Each entry is checked alone, so "第 1 项" would mislead: name the entry instead.
+        app.problems += [Problem(app.label, where, "occupations", re.sub(r"^第 1 项：?", f"「{entry}」：", m))
+                         for m in messages]
         for grant in parsed if not messages else []:
             if grant.code in seen:
                 app.problems.append(Problem(app.label, where, "occupations", f"职业 {grant.code} 重复（第一次在 {seen[grant.code]}），请合并为一项"))
@@ -301,3 +303,45 @@ def check_application(app: Application, book: Book, selected: list[str] | None =
     if app.problems:
         raise InvalidInput(app.problems)
     return row
+
+
+# --- the Excel form ----------------------------------------------------------------------
+
+def form_label(name: str) -> str:
+    return f"{FIELDS[name]} ({name})"
+
+
+def write_template(path: str | Path, reference) -> None:
+    """The Excel application form: 字段 | 填写, one row per field, as :func:`read_xlsx` reads it."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(["字段", "填写"])
+    for heading in sheet[1]:
+        heading.font = Font(bold=True)
+        heading.fill = PatternFill("solid", fgColor="DDDDDD")
+    choices = {"org_type": ("企业", "行业协会", "职业院校", "其他"), "scope": ("本市遴选", "属地备案"),
+               "district": tuple(reference.districts)}
+    for name in FIELDS:
+        for _ in range(OCCUPATION_ROWS if name == "occupations" else 1):
+            sheet.append([form_label(name) + (" *" if name in REQUIRED else ""), None])
+            label, value = sheet[sheet.max_row]
+            value.number_format = "@"  # text: keeps credit codes, phone numbers and 0123 as typed
+            value.alignment = Alignment(wrap_text=True)
+            if name in HINTS:
+                label.comment = Comment(HINTS[name], "mulu")
+            if name in choices:
+                rule = DataValidation(type="list", formula1='"' + ",".join(choices[name]) + '"', allow_blank=True)
+                sheet.add_data_validation(rule)
+                rule.add(value)
+    sheet.append([])
+    sheet.append(["带 * 的为必填。行业协会填评估等级，职业院校填培训评价年数，企业填已开展的技能评价；鼠标移到字段名上可看填写说明。"])
+    sheet.column_dimensions["A"].width = 46
+    sheet.column_dimensions["B"].width = 60
+    sheet.freeze_panes = "B2"
+    book.save(path)

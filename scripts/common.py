@@ -44,6 +44,15 @@ class Context:
         self.history_path = Path(getattr(args, "history", None) or resolve(self.settings, "MULU_HISTORY"))
 
 
+def emit(markdown: str, output: str | None) -> None:
+    """Print Markdown, or write it to a file (for CI to post) and say where."""
+    if output:
+        Path(output).write_text(markdown, encoding="utf-8")
+        print(f"已写入 {output}")
+    else:
+        print(markdown)
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> int:
     print(message, file=sys.stderr)
     return code
