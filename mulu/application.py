@@ -283,10 +283,11 @@ def check_application(app: Application, book: Book, selected: list[str] | None =
     """The registry row the application becomes, or InvalidInput listing every problem."""
     if not app.values and not app.entries:
         raise InvalidInput(app.problems)
+    already = {p.column for p in app.problems}
     for name in REQUIRED:
-        if not app.values.get(name) and not (name == "occupations" and app.entries):
+        if not app.values.get(name) and not (name == "occupations" and app.entries) and name not in already:
             app.problem(name, f"必填：{FIELDS[name]}")
-    app.values.setdefault("scope", "本市遴选")
+    app.values["scope"] = app.values.get("scope") or "本市遴选"
     grants = occupation_grants(app, book)
     if selected and grants:
         grants = narrowed(app, grants, selected, book)
