@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from mulu.application import write_template
-from workflow_support import APPLICANT, REFERENCE, Files
+from workflow_support import APPLICANT, REFERENCE, ROOT, Files
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,13 @@ def test_invalid_registry_is_refused(tmp_path):
     files.registry.write_text("".join(lines + lines[-1:]), encoding="utf-8")
     message = refused(files, "intake", str(files.write_application()), *DAY)
     assert "完全相同" in message and "目录本身未通过校验" in message
+
+
+def test_shipped_example_and_template_are_current(tmp_path):
+    files = Files(tmp_path, orgs=10)
+    result = files.invoke("intake", str(ROOT / "docs/application-example.yaml"), *DAY)
+    assert result.returncode == 0, result.stderr
+    write_template(tmp_path / "fresh.xlsx", REFERENCE)
+    labels = [[c.value for c in row] for row in openpyxl.load_workbook(tmp_path / "fresh.xlsx").active.iter_rows()]
+    shipped = [[c.value for c in row] for row in openpyxl.load_workbook(ROOT / "docs/application-template.xlsx").active.iter_rows()]
+    assert shipped == labels, "run invoke application-template"
