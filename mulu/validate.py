@@ -252,6 +252,16 @@ def read_organisations(table: Table, reference: Reference, settings: dict, sink:
     return orgs
 
 
+def row_problems(label: str, cells: dict[str, str], reference: Reference, settings: dict) -> list[Problem]:
+    """Every registry rule that concerns one row alone, for a row not yet in a file (an
+    application); the problems are reported at line 0."""
+    table = Table(Path(label), header=list(REGISTRY_FIELDS),
+                  records=[[cells.get(name, "") for name in REGISTRY_FIELDS]], lines=[0])
+    sink: list[Problem] = []
+    read_organisations(table, reference, settings, sink)
+    return sink
+
+
 def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
     def unique(column: str, key, what: str) -> None:
         first: dict[str, Organisation] = {}

@@ -5,10 +5,8 @@ same files returns the same organisations in the same order."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import subprocess
-from collections import defaultdict
 from pathlib import Path
 
 import pytest

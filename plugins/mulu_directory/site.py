@@ -4,7 +4,6 @@ that refuses to write a path twice and leaves unchanged files untouched."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from jinja2 import Environment
