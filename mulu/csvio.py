@@ -229,6 +229,27 @@ def folder_lock(folder: str | Path):
 _held_locks: set[Path] = set()
 
 
+@contextmanager
+def read_lock(folder: str | Path):
+    """Hold the folder's lock shared while reading several files, so that a reader never sees
+    one file from before a commit and another from after it. A folder one may not write to
+    (and so no staff command writes to either) is read without it."""
+    folder = Path(folder).resolve()
+    if folder in _held_locks:
+        yield
+        return
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 def commit_files(contents: dict[Path, bytes]) -> None:
     """Replace several files so that a crash at any moment leaves all old or all new.
 
