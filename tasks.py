@@ -64,9 +64,9 @@ def pelican_command(conf: str, output: str, registry=None, history=None, today=N
         "MULU_TODAY": today,
     }
     argv = [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", output]
-    for key, value in extra.items():
-        if value:
-            argv += ["-e", f"{key}={json.dumps(value)}"]
+    overrides = [f"{key}={json.dumps(value)}" for key, value in extra.items() if value]
+    if overrides:  # one -e with every pair: a second -e would replace the first
+        argv += ["-e", *overrides]
     return shlex.join(argv)
 
 

@@ -11,13 +11,16 @@ from pelican.generators import Generator
 from mulu.settings import check_settings
 from mulu.validate import load_registry
 
-from . import pages, templating
+from . import lists, pages, templating
 from .site import Site
 
 logger = logging.getLogger(__name__)
 
-# Each stage writes one part of the site from the loaded model; order does not matter.
-STAGES = (pages.write_pages,)
+# Each stage writes one part of the site from the loaded model (``site.directory``).
+STAGES = (
+    pages.write_pages,
+    lists.write_lists,
+)
 
 
 class DirectoryGenerator(Generator):
@@ -26,8 +29,9 @@ class DirectoryGenerator(Generator):
         settings["ROOT"] = Path(self.settings["PATH"]).parent
         today = settings["MULU_TODAY"] or dt.date.today()
         registry = load_registry(settings, today)
-        templating.configure(self.env, registry, today)
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
+        templating.configure(self.env, registry, today, self.site.settings)
+        self.site.directory  # the model every stage renders from, built once before any output
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 
     def generate_output(self, writer):

@@ -8,14 +8,13 @@ from jinja2 import Environment
 
 from mulu.model import Registry
 
-STATUS_CLASSES = {
-    "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
-    "已移出": "removed", "未生效": "pending",
-}
+from .directory import STATUS_SLUGS
 
 
-def configure(env: Environment, registry: Registry, today: dt.date) -> None:
+def configure(env: Environment, registry: Registry, today: dt.date, settings: dict) -> None:
+    """Give every template the settings (SITENAME, SITEURL, MULU_*), the day and the filters."""
     levels = registry.reference.levels
+    env.globals.update(settings)
     env.filters["level_label"] = lambda level: levels[level].label
-    env.filters["status_class"] = lambda status: STATUS_CLASSES[status]
+    env.filters["status_class"] = STATUS_SLUGS.__getitem__
     env.globals["today"] = today
