@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from mulu.settings import check_settings
 from mulu.validate import load_registry
 
-from . import lists, pages, templating
+from . import downloads, feeds, lists, pages, sitemap, templating
 from .site import Site
 
 logger = logging.getLogger(__name__)
 
-# Each stage writes one part of the site from the loaded model (``site.directory``).
+# Each stage writes one part of the site from the loaded model (``site.directory``). The sitemap
+# lists what the stages before it wrote, so it stays last.
 STAGES = (
     pages.write_pages,
     lists.write_lists,
+    downloads.write_downloads,
+    feeds.write_feeds,
+    sitemap.write_sitemap,
 )
 
 
 class DirectoryGenerator(Generator):
     def generate_context(self):
-        settings = {**self.settings, **check_settings(self.settings)}
-        settings["ROOT"] = Path(self.settings["PATH"]).parent
-        today = settings["MULU_TODAY"] or dt.date.today()
+        settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
+        today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
         registry = load_registry(settings, today)
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
         templating.configure(self.env, registry, today, self.site.settings)

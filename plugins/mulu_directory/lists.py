@@ -97,16 +97,23 @@ def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], g
                     page_size=PAGE_SIZE)
 
 
-ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until", "levels")
+ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",
+              "levels", "level_range")
 
 
 def compact_rows(site: Site) -> dict:
-    """Every organisation as one short array, for filtering in the browser."""
-    rows = []
-    for entry in site.directory.entries:
-        org = entry.org
-        rows.append([
-            org.credit_code, org.name, org.filing_no, entry.type_slug, entry.district_code, org.status,
-            str(org.valid_from or ""), str(org.valid_until or ""), "".join(str(level) for level in entry.levels),
-        ])
-    return {"fields": ROW_FIELDS, "rows": rows}
+    """Every organisation as one short array, for filtering in the browser, with the labels of
+    the coded columns."""
+    directory = site.directory
+    rows = [
+        [entry.code, entry.org.name, entry.org.filing_no, entry.type_slug, entry.district_code, entry.org.status,
+         str(entry.org.valid_from or ""), str(entry.org.valid_until or ""),
+         "".join(str(level) for level in entry.levels), entry.level_range]
+        for entry in directory.entries
+    ]
+    return {
+        "fields": ROW_FIELDS,
+        "rows": rows,
+        "types": {slug: name for name, slug in TYPE_SLUGS.items()},
+        "districts": directory.district_names,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from mulu.model import Registry
 
@@ -18,3 +19,14 @@ def configure(env: Environment, registry: Registry, today: dt.date, settings: di
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
     env.globals["today"] = today
+
+
+def site_links(html: str, siteurl: str) -> Markup:
+    """Content pages link to the site's pages as ``/orgs/``; prefix SITEURL so the links still
+    work when the site is published under a sub-path (a GitHub Pages project site)."""
+    return Markup(str(html).replace('href="/', f'href="{siteurl}/'))
+
+
+def add_common_filters(env: Environment) -> None:
+    """Filters every generator's templates may use, Pelican's page generator included."""
+    env.filters["site_links"] = site_links
