@@ -12,6 +12,7 @@ import zipfile
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
@@ -57,7 +58,8 @@ def xlsx_bytes(sheets: dict[str, tuple[tuple[Column, ...], list[list[str]]]], da
         for row in rows:
             sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
-    book.save(buffer)
+    # ExcelWriter rather than book.save(), which stamps the document with the current time.
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return with_fixed_dates(buffer.getvalue(), stamp)
 
 
