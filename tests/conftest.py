@@ -4,6 +4,9 @@
   --today 2026-11-27`` into a temporary folder; a ``pathlib.Path`` to the output.
 - ``build_site(output, registry=None, history=None, today=SAMPLE_DAY, task="build")``: builds any
   registry the same way (``task="publish"`` for publishconf.py); returns the ``CompletedProcess``.
+- ``fixture_files``: a folder with a 12-organisation ``registry.csv``/``history.csv`` (from the
+  sample generator) whose first two names are ``HOSTILE_NAME`` (markup) and ``FORMULA_NAME`` (a
+  spreadsheet formula); ``fixture_site``: that registry built like ``built_site``.
 - ``static_server(folder)``: serves a folder over HTTP on 127.0.0.1 (in a thread) for the rest of
   the session and returns its base URL without a trailing slash, e.g. ``http://127.0.0.1:40123``.
 - ``site_url``: ``built_site`` served by ``static_server``.
@@ -22,8 +25,15 @@ from pathlib import Path
 
 import pytest
 
+from mulu.reference import Reference
+from mulu.sample import generate
+from mulu.settings import load_settings, resolve
+from mulu.store import write_pair
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DAY = "2026-11-27"  # the day the shipped sample's statuses are arranged around
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+FORMULA_NAME = '=HYPERLINK("http://example.com","点此")'
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -50,6 +60,25 @@ def build_site():
 def built_site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample-site")
     result = run_build(output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def fixture_files(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("fixture-registry")
+    settings = load_settings(ROOT / "pelicanconf.py")
+    rows, events = generate(Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, 12, 7)
+    rows[0]["name"] = HOSTILE_NAME  # a legal name: the validator forbids only invisible characters
+    rows[1]["name"] = FORMULA_NAME
+    write_pair(folder / "registry.csv", rows, folder / "history.csv", events)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fixture_site(fixture_files, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("fixture-site")
+    result = run_build(output, fixture_files / "registry.csv", fixture_files / "history.csv")
     assert result.returncode == 0, result.stderr
     return output
 

@@ -8,16 +8,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
-from mulu.reference import Reference
-from mulu.sample import generate
-from mulu.settings import load_settings, resolve
-from mulu.store import write_pair
+from conftest import FORMULA_NAME, HOSTILE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
-HOSTILE_NAME = "<img src=x onerror=alert(1)>"
-FORMULA_NAME = "=HYPERLINK(\"http://example.com\",\"点此\")"
 
 
 def read(site: Path, path: str) -> str:
@@ -27,26 +20,6 @@ def read(site: Path, path: str) -> str:
 def sample_rows() -> list[dict[str, str]]:
     with open(ROOT / "registry.csv", encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def fixture_files(tmp_path_factory) -> Path:
-    """A 12-organisation registry whose first names would be markup or a formula if not escaped."""
-    folder = tmp_path_factory.mktemp("fixture-registry")
-    settings = load_settings(ROOT / "pelicanconf.py")
-    rows, events = generate(Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, 12, 7)
-    rows[0]["name"] = HOSTILE_NAME
-    rows[1]["name"] = FORMULA_NAME
-    write_pair(folder / "registry.csv", rows, folder / "history.csv", events)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def fixture_site(fixture_files, build_site, tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("fixture-site")
-    result = build_site(output, fixture_files / "registry.csv", fixture_files / "history.csv")
-    assert result.returncode == 0, result.stderr
-    return output
 
 
 def test_every_organisation_has_a_page_and_a_json_twin(built_site):
