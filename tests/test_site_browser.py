@@ -28,7 +28,6 @@ PAGE_TYPES = {
     "org": f"/org/{REMOVED_ORG}/",
     "occupation": "/occupation/6-31-01-03/",
     "orgs": "/orgs/",
-    "filter": "/orgs/district/310117/",
     "occupations": "/occupations/",
     "notice": "/notice/",
     "removed": "/removed/",

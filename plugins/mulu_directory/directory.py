@@ -9,6 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markupsafe import Markup
+
 from mulu.grants import Grant, format_levels
 from mulu.model import EXPIRED, EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID, Event, Organisation, Registry
 from mulu.schema import ORG_TYPES
@@ -24,6 +26,10 @@ STATUS_ORDER = (VALID, EXPIRING, NOT_YET_VALID, NOTICE, EXPIRED, REMOVED)
 # Statuses under which an organisation may evaluate now.
 EVALUATING = (VALID, EXPIRING)
 LATEST_CHANGES = 10
+# Status badge and link as every list shows them, rendered once per organisation rather than once
+# per list. The badge carries the raw dates for status.js.
+BADGE = Markup('<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>')
+LINK = Markup('<a href="{}">{}</a>')
 
 
 @dataclass
@@ -43,6 +49,7 @@ class Entry:
     district_code: str
     history: list[Change]
     levels: tuple[int, ...]  # every level of any grant, from lower to higher skill
+    url: str  # the organisation page's address
 
     @property
     def code(self) -> str:
@@ -59,6 +66,15 @@ class Entry:
     @property
     def level_range(self) -> str:
         return format_levels(self.levels) if self.levels else ""
+
+    @cached_property
+    def badge(self) -> Markup:
+        org = self.org
+        return BADGE.format(self.status_slug, org.status, org.valid_from or "", org.valid_until or "", self.status)
+
+    @cached_property
+    def link(self) -> Markup:
+        return LINK.format(self.url, self.org.name)
 
 
 @dataclass
@@ -119,7 +135,7 @@ def describe_history(events: list[Event], level_label) -> list[Change]:
 class Directory:
     """Everything the stages render, built once from a validated registry for one day."""
 
-    def __init__(self, registry: Registry, today: dt.date, warning_days: int):
+    def __init__(self, registry: Registry, today: dt.date, warning_days: int, siteurl: str = ""):
         self.registry = registry
         self.today = today
         reference = registry.reference
@@ -134,6 +150,7 @@ class Directory:
                 self.districts[org.district],
                 describe_history(org.events, label),
                 tuple(sorted({level for g in org.grants for level in g.levels}, reverse=True)),
+                f"{siteurl}/org/{org.credit_code}/",
             )
             for org in sorted(registry.organisations.values(), key=lambda o: o.name)
         ]  # by name: every list on the site shows organisations in this order

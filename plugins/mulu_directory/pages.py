@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from mulu.model import NOTICE, REMOVED, VALID, EXPIRING, NOT_YET_VALID
+from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
 
 from .directory import Entry
 from .site import Site
@@ -32,7 +32,7 @@ def write_home(site: Site) -> None:
 
 def write_org(site: Site, entry: Entry) -> None:
     site.render("org.html", f"org/{entry.code}/index.html", entry=entry)
-    site.write(f"org/{entry.code}.json", json.dumps(org_record(entry), ensure_ascii=False, indent=1))
+    site.write(f"org/{entry.code}.json", json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")))
 
 
 def text(value) -> str:

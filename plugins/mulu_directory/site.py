@@ -31,7 +31,7 @@ class Site:
     @cached_property
     def directory(self) -> Directory:
         """Statuses for the day and the groupings the pages are cut from, computed once."""
-        return Directory(self.registry, self.today, self.settings["MULU_EXPIRY_WARNING_DAYS"])
+        return Directory(self.registry, self.today, self.settings["MULU_EXPIRY_WARNING_DAYS"], self.siteurl)
 
     @property
     def siteurl(self) -> str:

@@ -11,11 +11,14 @@ from mulu.model import Registry
 
 from .directory import STATUS_SLUGS
 
+TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
+
 
 def configure(env: Environment, registry: Registry, today: dt.date, settings: dict) -> None:
-    """Give every template the settings (SITENAME, SITEURL, MULU_*), the day and the filters."""
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), the day and the
+    filters. Only those: Jinja copies the globals into every render's context."""
     levels = registry.reference.levels
-    env.globals.update(settings)
+    env.globals.update({k: v for k, v in settings.items() if k.startswith("MULU_") or k in TEMPLATE_SETTINGS})
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
     env.globals["today"] = today
