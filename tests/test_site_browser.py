@@ -4,22 +4,18 @@ widths, the list filters, the status re-check against the reader's clock, and ax
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
+
+from test_site_pages import sample_rows
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 WIDTHS = (360, 1280)
-
-
-def sample_rows() -> list[dict[str, str]]:
-    with open(ROOT / "registry.csv", encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 REMOVED_ORG = next(r for r in sample_rows() if r["status"] == "已移出")["credit_code"]
