@@ -65,7 +65,7 @@ def pelican_command(conf: str, output: str, registry=None, history=None, today=N
     }
     argv = [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", output]
     overrides = [f"{key}={json.dumps(value)}" for key, value in extra.items() if value]
-    if overrides:  # one -e for all: a second -e would replace the first's list
+    if overrides:  # one -e with every pair: a second -e would replace the first
         argv += ["-e", *overrides]
     return shlex.join(argv)
 
