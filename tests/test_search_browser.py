@@ -53,7 +53,7 @@ def test_occupation_query_shows_the_matching_occupation_and_a_status(page):
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
     first = page.locator("#search-results li").first
     assert "养老护理员" in first.locator(".result-occupations").text_content()
-    assert first.locator(".status").text_content() in {"有效", "即将到期", "已过期", "公示中", "已移出", "未生效"}
+    assert first.locator(".badge").text_content() in {"有效", "即将到期", "已过期", "公示中", "已移出", "未生效"}
     assert first.locator("a").get_attribute("href").startswith("/org/")
 
 

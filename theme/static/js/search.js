@@ -90,7 +90,7 @@
     var li = element("li", "result");
     var link = element("a", "result-name", org.name);
     link.href = form.dataset.orgUrl + encodeURIComponent(org.creditCode) + "/";
-    li.append(link, " ", element("span", "status status-" + STATUS_CLASSES[item.status], item.status));
+    li.append(link, " ", element("span", "badge badge-" + STATUS_CLASSES[item.status], item.status));
     li.append(element("p", "result-number", org.filingNo ? "备案编号 " + org.filingNo : "公示中，尚未备案"));
     var matched = MuluSearch.matchedOccupations(org.occupations, text);
     if (matched.length) {
