@@ -81,13 +81,13 @@ def test_query_and_filters_are_kept_in_the_address(page, site_url):
     page.wait_for_function("() => location.search.includes('status=')")
     shared = page.url
     assert "q=%E7%94%B5%E5%B7%A5" in shared
-    statuses = set(page.locator("#search-results .status").all_text_contents())
+    statuses = set(page.locator("#search-results .badge").all_text_contents())
     assert statuses <= {"已移出"}
     other = page.context.browser.new_page()
     other.goto(shared)
     other.wait_for_function("() => document.querySelector('#search-status').textContent !== ''")
     assert other.locator("#q").input_value() == "电工"
-    assert set(other.locator("#search-results .status").all_text_contents()) == statuses
+    assert set(other.locator("#search-results .badge").all_text_contents()) == statuses
     other.close()
 
 
@@ -115,3 +115,18 @@ def test_without_javascript_the_form_opens_the_list_of_organisations(browser, si
     page.press("#q", "Enter")
     page.wait_for_url("**/orgs/?q=*")
     context.close()
+
+
+def test_a_certificate_number_leads_to_its_verification(browser, site_url):
+    """A 22-character certificate number typed in the home search box opens /verify/ for it."""
+    page = browser.new_page()
+    page.goto(f"{site_url}/")
+    certificate = "S000031000087" + "24" + "3" + "000123"
+    page.fill("#q", certificate[:11] + " " + certificate[11:])  # as printed, with a space
+    link = page.locator("#search-results a", has_text="核验证书")
+    link.wait_for()
+    assert link.get_attribute("href").endswith(f"/verify/?cert={certificate}")
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/verify/?cert={certificate}")
+    page.locator("#certificate-result").filter(has_text="上海卓越技师学院").wait_for()
+    page.close()

@@ -45,11 +45,32 @@
       (!wanted.status || status === wanted.status);
   }
 
+  // A 22-character certificate number (职业技能等级证书编号) is answered by the verification page.
+  function certificateNumber(text) {
+    var compact = text.replace(/\s+/g, "").toUpperCase();
+    return /^[SY]\d{21}$/.test(compact) ? compact : null;
+  }
+
+  function verifyUrl(certificate) {
+    return form.dataset.verify + "?cert=" + encodeURIComponent(certificate);
+  }
+
+  function showCertificate(certificate, text) {
+    var item = element("li", "result");
+    item.append(element("a", "result-name", "核验证书 " + certificate));
+    item.firstChild.href = verifyUrl(certificate);
+    list.dataset.query = text;
+    list.replaceChildren(item);
+    message.textContent = "这是一个职业技能等级证书编号：打开证书核验，查看发证机构及其在发证当年可评价的职业和等级。";
+  }
+
   function update() {
     var text = input.value.trim();
     var ticket = ++latest;
     if (onPage) rememberInAddress();
     if (!text) { show([], text); return; }
+    var certificate = certificateNumber(text);
+    if (certificate) { showCertificate(certificate, text); return; }
     var started = performance.now();
     Promise.all([MuluSearch.search(store, text), displayData()]).then(function (answer) {
       if (ticket !== latest) return;
@@ -116,9 +137,14 @@
 
   form.action = form.dataset.page; // with JavaScript, Enter opens the search page
   form.addEventListener("submit", function (event) {
-    if (!onPage) return;
-    event.preventDefault();
-    update();
+    var certificate = certificateNumber(input.value);
+    if (certificate) {
+      event.preventDefault();
+      location.assign(verifyUrl(certificate));
+    } else if (onPage) {
+      event.preventDefault();
+      update();
+    }
   });
   form.addEventListener("input", update);
   // Fetch and load the index while the reader is still placing the cursor, not after the first key.
