@@ -35,12 +35,11 @@ def line_of(index: int) -> int:
     return index + 2  # the header is line 1
 
 
-def edit_registry(files, edit) -> tuple[int, str]:
-    """Apply ``edit(rows) -> (row index, column)`` to registry.csv; returns the line and column."""
-    registry, _ = files
-    rows = read_rows(registry)
+def edit_file(path: Path, edit) -> tuple[int, str]:
+    """Apply ``edit(rows) -> (row index, column)`` to a CSV file; returns the line and column."""
+    rows = read_rows(path)
     index, column = edit(rows)
-    write_rows(registry, rows)
+    write_rows(path, rows)
     return line_of(index), column
 
 
@@ -100,7 +99,7 @@ CELL_RULES = [
 
 @pytest.mark.parametrize("edit, fragment", [c[1:] for c in CELL_RULES], ids=[c[0] for c in CELL_RULES])
 def test_each_cell_rule_names_file_row_and_column(files, capsys, edit, fragment):
-    line, column = edit_registry(files, edit)
+    line, column = edit_file(files[0], edit)
     assert_reported(files, capsys, line, column, fragment)
 
 
@@ -176,7 +175,7 @@ ROW_RULES = [
 
 @pytest.mark.parametrize("edit, fragment", [c[1:] for c in ROW_RULES], ids=[c[0] for c in ROW_RULES])
 def test_each_row_rule_names_file_row_and_column(files, capsys, edit, fragment):
-    line, column = edit_registry(files, edit)
+    line, column = edit_file(files[0], edit)
     assert_reported(files, capsys, line, column, fragment)
 
 
@@ -250,14 +249,6 @@ def test_line_numbers_count_physical_lines_after_a_multiline_cell(files, capsys)
 
 # --- History ----------------------------------------------------------------------------------
 
-def edit_history(files, edit) -> tuple[int, str]:
-    _, history = files
-    rows = read_rows(history)
-    index, column = edit(rows)
-    write_rows(history, rows)
-    return line_of(index), column
-
-
 def unknown_org_event(rows):
     rows.append({**rows[-1], "credit_code": "91310000MA1FL8XQ30", "date": "2026-11-27"})
     return len(rows) - 1, "credit_code"
@@ -301,7 +292,7 @@ HISTORY_RULES = [
 
 @pytest.mark.parametrize("edit, fragment", [c[1:] for c in HISTORY_RULES], ids=[c[0] for c in HISTORY_RULES])
 def test_each_history_rule(files, capsys, edit, fragment):
-    line, column = edit_history(files, edit)
+    line, column = edit_file(files[1], edit)
     assert_reported(files, capsys, line, column, fragment, file="history.csv")
 
 

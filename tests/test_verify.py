@@ -173,7 +173,3 @@ def test_shared_case_table_is_current(tmp_path):
     (regenerate with ``python -m tests.verify_cases > tests/data/verify-cases.json``)."""
     assert CASES_FILE.read_text(encoding="utf-8") == render_cases(build_cases(tmp_path))
 
-
-def test_javascript_answers_equal_python_answers():
-    done = subprocess.run(["node", "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr

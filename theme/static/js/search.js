@@ -68,11 +68,32 @@
     });
   }
 
+  // A 22-character certificate number (职业技能等级证书编号) is answered by the verification page.
+  function certificateNumber(text) {
+    var compact = text.replace(/\s+/g, "").toUpperCase();
+    return /^[SY]\d{21}$/.test(compact) ? compact : null;
+  }
+
+  function verifyUrl(certificate) {
+    return form.dataset.verify + "?cert=" + encodeURIComponent(certificate);
+  }
+
+  function showCertificate(certificate, text) {
+    var item = element("li", "result");
+    item.append(element("a", "result-name", "核验证书 " + certificate));
+    item.firstChild.href = verifyUrl(certificate);
+    list.dataset.query = text;
+    list.replaceChildren(item);
+    message.textContent = "这是一个职业技能等级证书编号：打开证书核验，查看发证机构及其在发证当年可评价的职业和等级。";
+  }
+
   function update() {
     var text = input.value.trim();
     var ticket = ++latest;
     if (onPage) rememberInAddress();
     if (!text) { show([], 0, text); return; }
+    var certificate = certificateNumber(text);
+    if (certificate) { showCertificate(certificate, text); return; }
     var started = performance.now();
     var today = MuluSearch.dayNumber(new Date());
     loadStores().then(function (s) {
@@ -119,7 +140,7 @@
     var li = element("li", "result");
     var link = element("a", "result-name", org.name);
     link.href = form.dataset.orgUrl + encodeURIComponent(org.creditCode) + "/";
-    li.append(link, " ", element("span", "status status-" + STATUS_CLASSES[item.status], item.status));
+    li.append(link, " ", element("span", "badge badge-" + STATUS_CLASSES[item.status], item.status));
     li.append(element("p", "result-number", org.filingNo ? "备案编号 " + org.filingNo : "公示中，尚未备案"));
     var matched = MuluSearch.matchedOccupations(org.occupations, text);
     if (matched.length) {
@@ -145,9 +166,14 @@
 
   form.action = form.dataset.page; // with JavaScript, Enter opens the search page
   form.addEventListener("submit", function (event) {
-    if (!onPage) return;
-    event.preventDefault();
-    update();
+    var certificate = certificateNumber(input.value);
+    if (certificate) {
+      event.preventDefault();
+      location.assign(verifyUrl(certificate));
+    } else if (onPage) {
+      event.preventDefault();
+      update();
+    }
   });
   form.addEventListener("input", update);
   // Fetch the manifest while the reader is still placing the cursor, not after the first key.
