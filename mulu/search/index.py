@@ -86,14 +86,15 @@ def field_tokens(orgs: list[Organisation], settings: dict) -> list[dict[str, lis
 
 def build_index(documents: list[dict[str, list[str]]]) -> dict:
     """The index (see the module documentation) of tokenized documents."""
-    postings: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_field: list[dict[str, list[int]]] = [defaultdict(list) for _ in FIELDS]
     for ref, document in enumerate(documents):
-        for number, field in enumerate(FIELDS):
+        for postings, field in zip(by_field, FIELDS):
             for term in document[field.name]:
-                postings[term, number].append(ref)
+                postings[term].append(ref)
     by_term: dict[str, dict[int, list[int]]] = defaultdict(dict)
-    for (term, number), refs in sorted(postings.items()):
-        by_term[term][number] = refs
+    for number, postings in enumerate(by_field):  # so each term's fields are in number order
+        for term, refs in postings.items():
+            by_term[term][number] = refs
     return {
         "documents": len(documents),
         "fields": [[field.name, field.boost] for field in FIELDS],
