@@ -65,7 +65,7 @@ def search_dir(registry, settings, tmp_path_factory):
 def index_dir(directory: Path, compact: dict) -> Path:
     """Search files holding just an index, for lunr-cli.js."""
     keys, files = shards.shard_index(compact)
-    manifest = {"lunr": search_index.LUNR_VERSION, "documents": compact["documents"], "fields": compact["fields"], "index": keys}
+    manifest = {"documents": compact["documents"], "fields": compact["fields"], "index": keys}
     return write_files(directory, {"manifest.json": search_index.to_json(manifest), **files})
 
 

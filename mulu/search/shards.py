@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 
 from ..model import Registry
-from .index import (FIELDS, LUNR_VERSION, decode_rows, display_data, encode_rows, field_tokens, build_index,
+from .index import (FIELDS, decode_rows, display_data, encode_rows, field_tokens, build_index,
                     posting_text, ranked_organisations, shared_prefix, to_json, utf16)
 from .query import matches
 from .tokenizer import QueryTerm, query_terms
@@ -99,7 +99,6 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
         files["facets.json"] = to_json([row[FACETS] for row in rows])
     manifest = {
         "format": FORMAT,
-        "lunr": LUNR_VERSION,
         "documents": compact["documents"],
         "fields": compact["fields"],
         "index": keys,
