@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from ..model import Organisation, Registry
 from ..schema import ORG_TYPES
@@ -79,15 +79,18 @@ def ranked_organisations(registry: Registry) -> list[Organisation]:
     return sorted(registry.organisations.values(), key=lambda org: rank[org.status])
 
 
-def field_tokens(orgs: list[Organisation], settings: dict) -> list[dict[str, list[str]]]:
-    """Each organisation's tokens by field; its position in the list is its ref."""
-    return [{field.name: tokens(field.text(org, settings)) for field in FIELDS} for org in orgs]
+def field_tokens(orgs: list[Organisation], settings: dict) -> Iterator[dict[str, list[str]]]:
+    """Each organisation's tokens by field, in ref order; one at a time, so a big directory's
+    tokens are never all in memory at once."""
+    return ({field.name: tokens(field.text(org, settings)) for field in FIELDS} for org in orgs)
 
 
-def build_index(documents: list[dict[str, list[str]]]) -> dict:
+def build_index(documents: Iterable[dict[str, list[str]]]) -> dict:
     """The index (see the module documentation) of tokenized documents."""
     by_field: list[dict[str, list[int]]] = [defaultdict(list) for _ in FIELDS]
+    count = 0
     for ref, document in enumerate(documents):
+        count += 1
         for postings, field in zip(by_field, FIELDS):
             for term in document[field.name]:
                 postings[term].append(ref)
@@ -96,7 +99,7 @@ def build_index(documents: list[dict[str, list[str]]]) -> dict:
         for term, refs in postings.items():
             by_term[term][number] = refs
     return {
-        "documents": len(documents),
+        "documents": count,
         "fields": [[field.name, field.boost] for field in FIELDS],
         "terms": sorted(by_term.items(), key=lambda item: utf16(item[0])),
     }
