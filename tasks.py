@@ -66,7 +66,7 @@ def pelican_command(conf: str, output: str, registry=None, history=None, today=N
     }
     argv = [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", output]
     overrides = [f"{key}={json.dumps(value)}" for key, value in extra.items() if value]
-    if overrides:  # one -e for all: a second -e would replace the first's list
+    if overrides:  # one -e with every pair: a second -e would replace the first
         argv += ["-e", *overrides]
     return shlex.join(argv)
 
@@ -124,12 +124,90 @@ def verify(c, org, occupation, level, date, registry=None, history=None, json=Fa
 @task(help={"output": "网站目录（默认 output）"})
 def search_sizes(c, output="output"):
     """列出搜索所需文件的大小（原始与 gzip 压缩后）。"""
-    from mulu.search.index import payload_sizes
+    from mulu.search.shards import payload_sizes
 
     rows = payload_sizes(output)
-    for path, raw, zipped in rows:
-        print(f"{path:28} {raw / 1024:7.1f} KB  gzip {zipped / 1024:6.1f} KB")
-    print(f"{'搜索合计':24} {sum(r for _, r, _ in rows) / 1024:7.1f} KB  gzip {sum(z for _, _, z in rows) / 1024:6.1f} KB")
+    for group, files, raw, zipped, largest in rows:
+        print(f"{group:10} {files:5} 个文件 {raw / 1024:8.1f} KB  gzip {zipped / 1024:7.1f} KB（最大 {largest / 1024:.1f} KB）")
+    print(f"{'搜索合计':8} {sum(r[1] for r in rows):5} 个文件 {sum(r[2] for r in rows) / 1024:8.1f} KB  "
+          f"gzip {sum(r[3] for r in rows) / 1024:7.1f} KB")
+
+
+# --- Staff workflow: 受理、备案、变更、延续、移出、更正 -----------------------------------------------
+
+STEP_HELP = {**FILES_HELP, **DATE_HELP, "credit_code": "机构的统一社会信用代码（或备案编号）"}
+RECEIPTS_HELP = {"receipts": "备案回执的文件夹（默认 receipts）"}
+
+
+@task(iterable=["occupations"], help={
+    **FILES_HELP, **DATE_HELP, "application": "申请文件（.yaml 或按模板填写的 .xlsx）",
+    "occupations": "遴选确定的评价职业「代码 名称:等级」，只能缩小申请范围；可重复",
+})
+def intake(c, application, occupations=None, registry=None, history=None, date=None):
+    """受理申请：检查材料与申报条件，符合的登记为公示中。"""
+    run_script("intake", application, occupations=occupations, registry=registry, history=history, date=date)
+
+
+@task(help={**STEP_HELP, **RECEIPTS_HELP, "document": "备案文号", "force": "公示期未满也办理",
+            "reason": "提前办理的理由（与 --force 同用）", "national_code": "属地备案：全国备案机构代码（4 位）"})
+def approve(c, credit_code, document=None, force=False, reason=None, national_code=None,
+            receipts=None, registry=None, history=None, date=None):
+    """备案：公示期满后赋予备案编号与有效期，出具备案回执。"""
+    run_script("approve", credit_code, document=document, force=force, reason=reason, national_code=national_code,
+               receipts=receipts, registry=registry, history=history, date=date)
+
+
+@task(iterable=["add", "remove"], help={**STEP_HELP, **RECEIPTS_HELP, "add": "新增的评价职业「代码 名称:等级」；可重复",
+                                        "remove": "减少的评价职业代码；可重复", "document": "文号（可空）"})
+def amend(c, credit_code, add=None, remove=None, document=None, receipts=None, registry=None, history=None, date=None):
+    """变更：在有效期内新增或减少评价项目。"""
+    run_script("amend", credit_code, add=add, remove=remove, document=document, receipts=receipts,
+               registry=registry, history=history, date=date)
+
+
+@task(help={**STEP_HELP, **RECEIPTS_HELP, "until": "新的备案有效期止 YYYY-MM-DD", "document": "文号（可空）"})
+def renew(c, credit_code, until, document=None, receipts=None, registry=None, history=None, date=None):
+    """延续：延长备案有效期。"""
+    run_script("renew", credit_code, until=until, document=document, receipts=receipts,
+               registry=registry, history=history, date=date)
+
+
+@task(help={**STEP_HELP, "reason": "移出原因", "document": "文号"})
+def remove(c, credit_code, reason=None, document=None, registry=None, history=None, date=None):
+    """移出目录：状态改为已移出，保留该行与原因、文号。"""
+    run_script("remove", credit_code, reason=reason, document=document, registry=registry, history=history, date=date)
+
+
+@task(help={**STEP_HELP, "field": "字段名，如 address、phone", "value": "改正后的值", "reason": "更正原因"})
+def correct(c, credit_code, field, value, reason=None, registry=None, history=None, date=None):
+    """更正：改正机构信息中的笔误。"""
+    run_script("correct", credit_code, field=field, value=value, reason=reason, registry=registry,
+               history=history, date=date)
+
+
+@task(help={**STEP_HELP, **RECEIPTS_HELP})
+def receipt(c, credit_code, receipts=None, registry=None, history=None, date=None):
+    """重新生成一个已备案机构的备案回执。"""
+    run_script("receipt", credit_code, receipts=receipts, registry=registry, history=history, date=date)
+
+
+@task(help={**FILES_HELP, **DATE_HELP, "base": "比较的 git 版本（默认 origin/main，没有则 HEAD）",
+            "output": "把摘要写入此文件（Markdown）"})
+def review(c, base=None, output=None, registry=None, history=None, date=None):
+    """变更摘要：与 git 版本相比目录改了什么，供审阅合并请求（Markdown）。"""
+    run_script("review", base=base, output=output, registry=registry, history=history, date=date)
+
+
+@task(help={**FILES_HELP, **DATE_HELP, "days": "列出多少天内到期（默认 90）", "output": "写入此文件（Markdown）"})
+def report(c, days=None, output=None, registry=None, history=None, date=None):
+    """工作概况：机构数、即将到期的备案、公示期满待备案的机构。"""
+    run_script("report", days=days, output=output, registry=registry, history=history, date=date)
+
+
+@task(help={"out": "输出文件（默认 docs/application-template.xlsx）"})
+def application_template(c, out="docs/application-template.xlsx"):
+    """生成 Excel 申请表模板（字段 | 填写）。"""
+    run_script("application_template", out=out)
 
 
 # --- benchmarks ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
    Prints {"cold_ms": [...], "warm_ms": [...], "refs": [[ref, ...], ...]}:
    cold is a first-time reader's first query, from the fetched files' text (already in memory:
    the network is measured elsewhere) to ranked results; warm is the same query once the index
-   is loaded; refs are the ranked results, to compare with the single-index design. */
+   is in memory; refs are the ranked results, to compare with the single-index design. */
 "use strict";
 var fs = require("fs");
 var path = require("path");
@@ -17,8 +17,10 @@ function text(relpath) {
   return texts.get(relpath);
 }
 
+/* A reader's index store, as search.js makes it: the manifest, then the shards a query needs. */
 function newStore() {
-  return new MuluSearch.SingleFileStore(function () { return Promise.resolve(JSON.parse(text("search/index.json"))); });
+  var manifest = JSON.parse(text("search/manifest.json"));
+  return new MuluSearch.ShardedStore(manifest, function (relpath) { return Promise.resolve(text("search/" + relpath)); });
 }
 
 function ms(since) { return Number(process.hrtime.bigint() - since) / 1e6; }

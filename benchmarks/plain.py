@@ -46,11 +46,11 @@ def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, ou
                 "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path)}
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
     registry = load_registry(settings, today)
-    templating.configure(env, registry, today)
-    verify.configure(env, registry)
     site = site_module.Site(registry, today, settings, env, output)
-    for org in registry.organisations.values():
-        pages.write_org(site, org)
+    templating.configure(env, registry, today, site.settings)
+    verify.configure(env, registry)
+    for entry in site.directory.entries:
+        pages.write_org(site, entry)
     return len(site.written)
 
 

@@ -24,7 +24,7 @@ def available(output: Path) -> bool:
 def index_build_seconds(registry, settings: dict, repeat: int) -> float | None:
     """Median time to make the search files from the loaded registry (null before search exists)."""
     try:
-        make = importlib.import_module("mulu.search.index").search_files
+        make = importlib.import_module("mulu.search.shards").search_files
     except (ImportError, AttributeError):
         return None
     times = []
@@ -48,9 +48,9 @@ def file_sizes(output: Path, also: set[str]) -> dict[str, dict[str, int]]:
 
 def whole_payload_gzip(output: Path) -> int:
     """Gzip bytes of every file the search page may fetch, by the search module's own list."""
-    from mulu.search.index import payload_sizes
+    from mulu.search.shards import payload_sizes
 
-    return sum(gzipped for _, _, gzipped in payload_sizes(output))
+    return sum(row[3] for row in payload_sizes(output))
 
 
 def fetch_query(browser_site, query: str):
@@ -69,7 +69,7 @@ def single_index_refs(registry, settings: dict, queries: list[str]) -> list[list
     """Each query's ranked refs from one lunr.py index of every organisation: the design the
     search files must keep answering like, however they are split."""
     from mulu.search.index import build_index, field_tokens, ranked_organisations
-    from mulu.search.query import load_index, search as single_search
+    from mulu.search.query import load_index, lunr_search
 
     index = load_index(build_index(field_tokens(ranked_organisations(registry), settings)))
-    return [[ref for ref, _ in single_search(index, q)] for q in queries]
+    return [[ref for ref, _ in lunr_search(index, q)] for q in queries]

@@ -9,9 +9,11 @@ files byte-for-byte in one canonical form.
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from .problems import Problem
 
 BOM = "\ufeff"
 JOURNAL_NAME = ".mulu-commit.json"
+LOCK_NAME = ".mulu.lock"
 
 SAVE_AS_UTF8 = (
     "请另存为 UTF-8：在 Excel 中选择「文件 → 另存为 → CSV UTF-8（逗号分隔）(*.csv)」，"
@@ -200,6 +203,53 @@ def _journal_path(folder: Path) -> Path:
     return folder / JOURNAL_NAME
 
 
+@contextmanager
+def folder_lock(folder: str | Path):
+    """Hold the folder's write lock (``flock``, freed by the kernel if the holder dies).
+
+    Writers hold it while they commit, and :func:`recover` while it cleans up, so that a reader
+    never throws away the temporaries of a write still in progress. A staff command holds it from
+    reading the files to writing them, so two commands cannot lose each other's change. The same
+    process may take it again inside.
+    """
+    folder = Path(folder).resolve()
+    if folder in _held_locks:
+        yield
+        return
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held_locks.add(folder)
+        yield
+    finally:
+        _held_locks.discard(folder)
+        os.close(fd)
+
+
+_held_locks: set[Path] = set()
+
+
+@contextmanager
+def read_lock(folder: str | Path):
+    """Hold the folder's lock shared while reading several files, so that a reader never sees
+    one file from before a commit and another from after it. A folder one may not write to
+    (and so no staff command writes to either) is read without it."""
+    folder = Path(folder).resolve()
+    if folder in _held_locks:
+        yield
+        return
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 def commit_files(contents: dict[Path, bytes]) -> None:
     """Replace several files so that a crash at any moment leaves all old or all new.
 
@@ -212,17 +262,18 @@ def commit_files(contents: dict[Path, bytes]) -> None:
     folder = next(iter(targets)).parent
     if any(t.parent != folder for t in targets):
         raise ValueError("commit_files: all files must be in one folder")
-    recover(folder)
-    pending = []
-    for target, data in targets.items():
-        temporary = target.with_name(f".{target.name}.new")
-        _write_durably(temporary, data)
-        pending.append([temporary.name, target.name])
-    journal = _journal_path(folder)
-    _write_durably(journal.with_name(journal.name + ".new"), json.dumps(pending).encode())
-    os.replace(journal.with_name(journal.name + ".new"), journal)
-    _fsync_dir(folder)
-    _roll_forward(folder, pending)
+    with folder_lock(folder):
+        recover(folder)
+        pending = []
+        for target, data in targets.items():
+            temporary = target.with_name(f".{target.name}.new")
+            _write_durably(temporary, data)
+            pending.append([temporary.name, target.name])
+        journal = _journal_path(folder)
+        _write_durably(journal.with_name(journal.name + ".new"), json.dumps(pending).encode())
+        os.replace(journal.with_name(journal.name + ".new"), journal)
+        _fsync_dir(folder)
+        _roll_forward(folder, pending)
 
 
 def _roll_forward(folder: Path, pending: list[list[str]]) -> None:
@@ -233,17 +284,26 @@ def _roll_forward(folder: Path, pending: list[list[str]]) -> None:
     _journal_path(folder).unlink(missing_ok=True)
 
 
+def _leftovers(folder: Path) -> list[Path]:
+    journal = _journal_path(folder)
+    return [*folder.glob(".*.csv.new"), *[p for p in (journal, journal.with_name(journal.name + ".new")) if p.exists()]]
+
+
 def recover(folder: str | Path) -> bool:
     """Finish a committed write interrupted by a crash; discard an uncommitted one.
 
-    Returns True when a committed write was completed.
+    Returns True when a committed write was completed. Takes the write lock only when there is
+    something to clean up, so reading a folder one may not write to still works.
     """
     folder = Path(folder)
-    journal = _journal_path(folder)
-    completed = False
-    if journal.exists():
-        _roll_forward(folder, json.loads(journal.read_text()))
-        completed = True
-    for leftover in [*folder.glob(".*.csv.new"), journal.with_name(journal.name + ".new")]:
-        leftover.unlink(missing_ok=True)
-    return completed
+    if not _leftovers(folder):
+        return False
+    with folder_lock(folder):
+        journal = _journal_path(folder)
+        completed = False
+        if journal.exists():
+            _roll_forward(folder, json.loads(journal.read_text()))
+            completed = True
+        for leftover in [*folder.glob(".*.csv.new"), journal.with_name(journal.name + ".new")]:
+            leftover.unlink(missing_ok=True)
+        return completed

@@ -11,7 +11,7 @@ WARNING = "warning"
 @dataclass(frozen=True)
 class Problem:
     file: str
-    line: int  # line number in the file; the header is line 1; 0 for the file as a whole
+    line: int | str  # line number (the header is line 1; 0 for the whole file), or a cell like B7
     column: str  # the column's name, or "-" for the whole row or file
     message: str
     severity: str = ERROR
@@ -40,3 +40,11 @@ def summary_line(problems: list[Problem]) -> str:
     if count_warnings:
         parts.append(f"{count_warnings} 个警告")
     return "共 " + "，".join(parts)
+
+
+class Refused(Exception):
+    """A staff action that cannot be done as asked; ``reasons`` say why, in Chinese."""
+
+    def __init__(self, *reasons: str):
+        self.reasons = list(reasons)
+        super().__init__("\n".join(reasons))

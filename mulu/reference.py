@@ -15,6 +15,7 @@ class Occupation:
     name_full: str
     major_code: str
     mid_code: str
+    levels: tuple[int, ...] = ()  # the levels its national standard sets, where the catalogue says
 
     @property
     def title(self) -> str:
@@ -48,7 +49,8 @@ class Reference:
     def occupations(self) -> dict[str, Occupation]:
         return {
             row["code"]: Occupation(
-                row["code"], row["name"], row["name_full"], row["major_code"], row["mid_code"]
+                row["code"], row["name"], row["name_full"], row["major_code"], row["mid_code"],
+                tuple(int(level) for level in row.get("levels", "").split(";") if level),
             )
             for row in read_rows(self.folder / "occupations.csv")
         }

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from . import codes
+from .dates import add_working_days, add_years, term_end
 from .grants import Grant, format_occupations
 from .reference import Reference
 from .schema import REGISTRY_FIELDS
@@ -56,22 +57,6 @@ def organisation_code(rng: random.Random) -> str:
 def credit_code(rng: random.Random, prefix: str, region: str) -> str:
     first17 = prefix + region + organisation_code(rng)
     return first17 + codes.uscc_check_char(first17)
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    day = start
-    while days > 1:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass
@@ -160,7 +145,7 @@ class SampleGenerator:
 
     # --- lives --------------------------------------------------------------------------
     def organisation(self, index: int) -> Life:
-        rng, province = self.rng, self.settings["MULU_PROVINCE_CODE"]
+        rng = self.rng
         org_type = self.pick_type()
         district, district_code = rng.choice(list(self.reference.districts.items()))
         national = org_type != "职业院校" and rng.random() < 0.06
@@ -185,7 +170,7 @@ class SampleGenerator:
     def approve(self, life: Life, day: dt.date) -> None:
         term = self.settings["MULU_TERM_YEARS"]
         life.row.update(status="已备案", valid_from=day.isoformat(),
-                        valid_until=(add_years(day, term) - dt.timedelta(days=1)).isoformat())
+                        valid_until=term_end(day, term).isoformat())
         life.record(day, "备案", self.document(day), "公示无异议，予以备案")
 
     def amend(self, life: Life, day: dt.date) -> None:

@@ -26,6 +26,10 @@ DEFAULTS: dict[str, object] = {
     "MULU_NOTICE_WORKING_DAYS": 5,
     "MULU_TERM_YEARS": 3,
     "MULU_EXPIRY_WARNING_DAYS": 90,
+    # Working-day calendar for the 公示 period: public holidays on weekdays, and the weekend days
+    # worked in their place (调休), as YYYY-MM-DD strings.
+    "MULU_HOLIDAYS": (),
+    "MULU_WORKDAYS": (),
     # The date statuses are computed for; None means the day of the build.
     "MULU_TODAY": None,
     # Marks every page as sample data while the shipped registry is fictional.
@@ -50,6 +54,8 @@ def check_settings(settings: dict) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
+    for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):
+        merged[key] = date_list(key, merged[key])
     today = merged["MULU_TODAY"]
     if isinstance(today, str):
         try:
@@ -59,6 +65,18 @@ def check_settings(settings: dict) -> dict:
     elif today is not None and not isinstance(today, dt.date):
         raise SettingsError(f"MULU_TODAY 必须是日期或 None，现为 {today!r}")
     return merged
+
+
+def date_list(key: str, values) -> tuple[dt.date, ...]:
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        raise SettingsError(f"{key} 必须是日期列表，如 ['2026-10-01', '2026-10-02']，现为 {values!r}")
+    dates = []
+    for value in values:
+        try:
+            dates.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key} 中的「{value}」不是 YYYY-MM-DD 日期") from None
+    return tuple(dates)
 
 
 def load_settings(conf: str | Path = "pelicanconf.py") -> dict:

@@ -17,10 +17,14 @@ def sort_history(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: row["date"])
 
 
+def render_pair(registry_rows: list[dict[str, str]], history_rows: list[dict[str, str]]) -> tuple[bytes, bytes]:
+    """The canonical bytes of both files: sorted rows, fixed columns, minimal quoting, LF."""
+    return (render_table(REGISTRY_FIELDS, sort_registry(registry_rows)),
+            render_table(HISTORY_FIELDS, sort_history(history_rows)))
+
+
 def write_pair(registry_path: str | Path, registry_rows: list[dict[str, str]],
                history_path: str | Path, history_rows: list[dict[str, str]]) -> None:
     """Replace both files at once: after a crash either both are old or both are new."""
-    commit_files({
-        Path(registry_path): render_table(REGISTRY_FIELDS, sort_registry(registry_rows)),
-        Path(history_path): render_table(HISTORY_FIELDS, sort_history(history_rows)),
-    })
+    registry_data, history_data = render_pair(registry_rows, history_rows)
+    commit_files({Path(registry_path): registry_data, Path(history_path): history_data})

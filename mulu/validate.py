@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import codes
-from .csvio import Table, read_table, recover
+from .csvio import Table, read_lock, read_table, recover
 from .grants import format_occupations, parse_occupations
 from .model import Event, Organisation, Registry
 from .problems import WARNING, InvalidInput, Problem, errors
@@ -252,6 +252,16 @@ def read_organisations(table: Table, reference: Reference, settings: dict, sink:
     return orgs
 
 
+def row_problems(label: str, cells: dict[str, str], reference: Reference, settings: dict) -> list[Problem]:
+    """Every registry rule that concerns one row alone, for a row not yet in a file (an
+    application); the problems are reported at line 0."""
+    table = Table(Path(label), header=list(REGISTRY_FIELDS),
+                  records=[[cells.get(name, "") for name in REGISTRY_FIELDS]], lines=[0])
+    sink: list[Problem] = []
+    read_organisations(table, reference, settings, sink)
+    return sink
+
+
 def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
     def unique(column: str, key, what: str) -> None:
         first: dict[str, Organisation] = {}
@@ -367,13 +377,13 @@ def bulk_allocation():
 def validate_files(registry_path: str | Path, history_path: str | Path, reference: Reference,
                    settings: dict, today: dt.date) -> Report:
     """Check a registry and its history; never writes to either."""
-    with bulk_allocation():
+    recover(Path(registry_path).parent)  # before the shared lock: recovering needs it exclusively
+    with bulk_allocation(), read_lock(Path(registry_path).parent):
         return _validate_files(Path(registry_path), Path(history_path), reference, settings, today)
 
 
 def _validate_files(registry_path: Path, history_path: Path, reference: Reference,
                     settings: dict, today: dt.date) -> Report:
-    recover(registry_path.parent)
     problems: list[Problem] = []
     registry_table = read_table(registry_path, REGISTRY_FIELDS)
     problems.extend(registry_table.problems)

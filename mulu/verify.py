@@ -26,7 +26,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from . import codes
 from .model import Event, Organisation, Registry

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from mulu.problems import InvalidInput
+from mulu.problems import InvalidInput, Refused
 from mulu.reference import Reference
 from mulu.settings import SettingsError, load_settings, resolve
 
@@ -44,6 +44,15 @@ class Context:
         self.history_path = Path(getattr(args, "history", None) or resolve(self.settings, "MULU_HISTORY"))
 
 
+def emit(markdown: str, output: str | None) -> None:
+    """Print Markdown, or write it to a file (for CI to post) and say where."""
+    if output:
+        Path(output).write_text(markdown, encoding="utf-8")
+        print(f"已写入 {output}")
+    else:
+        print(markdown)
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> int:
     print(message, file=sys.stderr)
     return code
@@ -59,3 +68,7 @@ def run(main_body, args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return fail(f"共 {len(exc.problems)} 个错误，未做任何修改。")
+    except Refused as exc:
+        for reason in exc.reasons:
+            print(reason, file=sys.stderr)
+        return fail("未做任何修改。")

@@ -4,48 +4,28 @@ number, and explains itself without JavaScript."""
 
 from __future__ import annotations
 
-import functools
 import json
-import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tasks import pelican_command
-from tests.verify_cases import CASES_FILE, IMPORTED, ROOT, TODAY, sample_registry
+from tests.verify_cases import CASES_FILE, IMPORTED, TODAY, sample_registry
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 VERDICTS = {"authorised": "已获授权", "not_authorised": "未获授权", "unknown": "无法判断"}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, build_site, static_server):
     """The case table's registry built into a site and served over HTTP."""
     folder = tmp_path_factory.mktemp("verify-site")
     sample_registry(folder, orgs=40, seed=7, with_imported=True)
     output = folder / "output"
-    command = pelican_command("pelicanconf.py", str(output), folder / "registry.csv", folder / "history.csv", TODAY.isoformat())
-    subprocess.run(command, shell=True, cwd=ROOT, check=True, capture_output=True)
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield output, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    result = build_site(output, folder / "registry.csv", folder / "history.csv", TODAY.isoformat())
+    assert result.returncode == 0, result.stderr
+    return output, static_server(output)
 
 
 @pytest.fixture

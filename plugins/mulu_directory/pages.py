@@ -1,24 +1,98 @@
-"""The HTML pages of the directory."""
+"""The directory's own HTML pages: home, one page (and JSON twin) per organisation, one page per
+occupation, the occupation index, the notice and removed lists, and the 404 page."""
 
 from __future__ import annotations
 
-from collections import Counter
+import json
 
+from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
+
+from .directory import Entry
 from .site import Site
+
+# The Pelican page whose text tells readers how to object to a notice.
+OBJECTION_PAGE = "notice-objection"
 
 
 def write_pages(site: Site) -> None:
     write_home(site)
-    for org in site.registry.organisations.values():
-        write_org(site, org)
+    for entry in site.directory.entries:
+        write_org(site, entry)
+    write_occupations(site)
+    write_notice(site)
+    write_removed(site)
+    site.render("404.html", "404.html")
 
 
 def write_home(site: Site) -> None:
-    warning_days = site.settings["MULU_EXPIRY_WARNING_DAYS"]
-    counts = Counter(o.public_status(site.today, warning_days) for o in site.registry.organisations.values())
-    site.render("home.html", "index.html", counts=counts)
+    counts = site.directory.counts
+    filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
+    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events())
 
 
-def write_org(site: Site, org) -> None:
-    status = org.public_status(site.today, site.settings["MULU_EXPIRY_WARNING_DAYS"])
-    site.render("org.html", f"org/{org.credit_code}/index.html", org=org, status=status)
+def write_org(site: Site, entry: Entry) -> None:
+    site.render("org.html", f"org/{entry.code}/index.html", entry=entry)
+    site.write(f"org/{entry.code}.json", json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")))
+
+
+def text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def org_record(entry: Entry) -> dict:
+    """An organisation as its JSON twin: the registry's fields, the status for the day, the
+    grants spelled out and the history."""
+    org = entry.org
+    return {
+        "credit_code": org.credit_code,
+        "name": org.name,
+        "status": entry.status,
+        "registry_status": org.status,
+        "status_note": org.status_note,
+        "filing_no": org.filing_no,
+        "valid_from": text(org.valid_from),
+        "valid_until": text(org.valid_until),
+        "notice_from": text(org.notice_from),
+        "notice_until": text(org.notice_until),
+        "scope": org.scope,
+        "org_type": org.org_type,
+        "district": org.district,
+        "district_code": entry.district_code,
+        "address": org.address,
+        "phone": org.phone,
+        "website": org.website,
+        "updated": text(org.updated),
+        "occupations": [
+            {"code": g.code, "name": g.name, "work_type": g.work_type, "levels": list(g.levels)}
+            for g in org.grants
+        ],
+        "history": [
+            {"date": text(c.event.date), "event": c.event.event, "document": c.event.document,
+             "note": c.event.note, "changes": c.changes}
+            for c in entry.history
+        ],
+    }
+
+
+def write_occupations(site: Site) -> None:
+    directory = site.directory
+    for view in directory.occupations.values():
+        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation=view)
+    site.render("occupations.html", "occupations/index.html",
+                occupations=directory.occupations, occupations_by_major=directory.occupations_by_major)
+
+
+def content_page(site: Site, slug: str):
+    """A page from content/pages (hidden ones included), found by its slug."""
+    pages = site.settings.get("pages", []) + site.settings.get("hidden_pages", [])
+    return next(page for page in pages if page.slug == slug)
+
+
+def write_notice(site: Site) -> None:
+    entries = site.directory.by_status.get(NOTICE, [])
+    site.render("notice.html", "notice/index.html", entries=entries, objection=content_page(site, OBJECTION_PAGE))
+
+
+def write_removed(site: Site) -> None:
+    entries = sorted(site.directory.by_status.get(REMOVED, []), key=lambda e: e.org.removed_on or e.org.updated, reverse=True)
+    site.render("removed.html", "removed/index.html", entries=entries)

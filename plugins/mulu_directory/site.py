@@ -4,12 +4,14 @@ that refuses to write a path twice and leaves unchanged files untouched."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+from functools import cached_property
 from pathlib import Path
 
 from jinja2 import Environment
 
 from mulu.model import Registry
+
+from .directory import Directory
 
 
 class DuplicateOutput(RuntimeError):
@@ -25,6 +27,11 @@ class Site:
         self.output = Path(output)
         self.written: dict[str, int] = {}  # relative path -> size in bytes
         self.unchanged = 0
+
+    @cached_property
+    def directory(self) -> Directory:
+        """Statuses for the day and the groupings the pages are cut from, computed once."""
+        return Directory(self.registry, self.today, self.settings["MULU_EXPIRY_WARNING_DAYS"], self.siteurl)
 
     @property
     def siteurl(self) -> str:

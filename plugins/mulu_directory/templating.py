@@ -5,17 +5,31 @@ from __future__ import annotations
 import datetime as dt
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from mulu.model import Registry
 
-STATUS_CLASSES = {
-    "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
-    "已移出": "removed", "未生效": "pending",
-}
+from .directory import STATUS_SLUGS
+
+TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
 
 
-def configure(env: Environment, registry: Registry, today: dt.date) -> None:
+def configure(env: Environment, registry: Registry, today: dt.date, settings: dict) -> None:
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), the day and the
+    filters. Only those: Jinja copies the globals into every render's context."""
     levels = registry.reference.levels
+    env.globals.update({k: v for k, v in settings.items() if k.startswith("MULU_") or k in TEMPLATE_SETTINGS})
     env.filters["level_label"] = lambda level: levels[level].label
-    env.filters["status_class"] = lambda status: STATUS_CLASSES[status]
+    env.filters["status_class"] = STATUS_SLUGS.__getitem__
     env.globals["today"] = today
+
+
+def site_links(html: str, siteurl: str) -> Markup:
+    """Content pages link to the site's pages as ``/orgs/``; prefix SITEURL so the links still
+    work when the site is published under a sub-path (a GitHub Pages project site)."""
+    return Markup(str(html).replace('href="/', f'href="{siteurl}/'))
+
+
+def add_common_filters(env: Environment) -> None:
+    """Filters every generator's templates may use, Pelican's page generator included."""
+    env.filters["site_links"] = site_links

@@ -1,0 +1,232 @@
+"""The registry as the site shows it, computed once per build: each organisation's status for the
+day, its history with what each event changed, and the groupings the list pages are cut from
+(by occupation, district, type, status and level), so no page scans the whole registry again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
+
+from mulu.grants import Grant, format_levels
+from mulu.model import EXPIRED, EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID, Event, Organisation, Registry
+from mulu.schema import ORG_TYPES
+
+# Stable ASCII slugs used in the filter pages' URLs.
+STATUS_SLUGS = {
+    NOTICE: "notice", VALID: "valid", EXPIRING: "expiring", EXPIRED: "expired",
+    REMOVED: "removed", NOT_YET_VALID: "pending",
+}
+TYPE_SLUGS = dict(zip(ORG_TYPES, ("enterprise", "association", "college", "other")))
+# The order statuses are listed in: what a reader can use first.
+STATUS_ORDER = (VALID, EXPIRING, NOT_YET_VALID, NOTICE, EXPIRED, REMOVED)
+# Statuses under which an organisation may evaluate now.
+EVALUATING = (VALID, EXPIRING)
+LATEST_CHANGES = 10
+# Status badge and link as every list shows them, rendered once per organisation rather than once
+# per list. The badge carries the raw dates for status.js.
+BADGE = Markup('<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>')
+LINK = Markup('<a href="{}">{}</a>')
+
+
+@dataclass
+class Change:
+    """One ledger event and what it changed compared with the event before it."""
+
+    event: Event
+    changes: list[str]
+
+
+@dataclass
+class Entry:
+    """An organisation with everything its pages show that depends on the day or the catalogue."""
+
+    org: Organisation
+    status: str
+    district_code: str
+    history: list[Change]
+    levels: tuple[int, ...]  # every level of any grant, from lower to higher skill
+    url: str  # the organisation page's address
+
+    @property
+    def code(self) -> str:
+        return self.org.credit_code
+
+    @property
+    def status_slug(self) -> str:
+        return STATUS_SLUGS[self.status]
+
+    @property
+    def type_slug(self) -> str:
+        return TYPE_SLUGS[self.org.org_type]
+
+    @property
+    def level_range(self) -> str:
+        return format_levels(self.levels) if self.levels else ""
+
+    @cached_property
+    def badge(self) -> Markup:
+        org = self.org
+        return BADGE.format(self.status_slug, org.status, org.valid_from or "", org.valid_until or "", self.status)
+
+    @cached_property
+    def link(self) -> Markup:
+        return LINK.format(self.url, self.org.name)
+
+
+@dataclass
+class Holder:
+    """An organisation that may evaluate an occupation, with the grant that says so."""
+
+    entry: Entry
+    grant: Grant
+
+
+@dataclass
+class OccupationView:
+    code: str
+    title: str
+    major_code: str
+    by_level: dict[int, list[Holder]] = field(default_factory=dict)  # evaluating now, per level
+    pending: list[Holder] = field(default_factory=list)  # under notice or not yet valid
+    former: list[Holder] = field(default_factory=list)  # expired or removed
+
+    @property
+    def evaluating_count(self) -> int:
+        return len({h.entry.code for holders in self.by_level.values() for h in holders})
+
+
+def describe_grants(before: list[Grant], after: list[Grant], level_label) -> list[str]:
+    """Grants added, dropped or with other levels, in words."""
+    old = {g.code: g for g in before}
+    new = {g.code: g for g in after}
+    levels = lambda g: "、".join(level_label(level) for level in g.levels)  # noqa: E731
+    changes = [f"新增 {g.code} {g.title}（{levels(g)}）" for code, g in new.items() if code not in old]
+    changes += [f"取消 {g.code} {g.title}" for code, g in old.items() if code not in new]
+    changes += [
+        f"{g.code} {g.title} 等级改为 {levels(g)}"
+        for code, g in new.items()
+        if code in old and (old[code].levels != g.levels or old[code].title != g.title)
+    ]
+    return changes
+
+
+def describe_history(events: list[Event], level_label) -> list[Change]:
+    """Each event with what it changed: grants, filing period, status."""
+    history = []
+    previous: Event | None = None
+    for event in events:
+        if previous is None:
+            changes = [f"评价职业(工种) {len(event.grants)} 项"] if event.grants else []
+        else:
+            changes = describe_grants(previous.grants, event.grants, level_label)
+        if event.valid_until and (previous is None or (event.valid_from, event.valid_until) != (previous.valid_from, previous.valid_until)):
+            changes.append(f"备案有效期 {event.valid_from} 至 {event.valid_until}")
+        if previous is not None and event.status != previous.status:
+            changes.append(f"状态改为{event.status}")
+        history.append(Change(event, changes))
+        previous = event
+    return history
+
+
+class Directory:
+    """Everything the stages render, built once from a validated registry for one day."""
+
+    def __init__(self, registry: Registry, today: dt.date, warning_days: int, siteurl: str = ""):
+        self.registry = registry
+        self.today = today
+        reference = registry.reference
+        self.districts = reference.districts  # name -> code
+        self.district_names = {code: name for name, code in self.districts.items()}
+        self.level_labels = {code: level.label for code, level in reference.levels.items()}
+        label = self.level_labels.__getitem__
+        self.entries: list[Entry] = [
+            Entry(
+                org,
+                org.public_status(today, warning_days),
+                self.districts[org.district],
+                describe_history(org.events, label),
+                tuple(sorted({level for g in org.grants for level in g.levels}, reverse=True)),
+                f"{siteurl}/org/{org.credit_code}/",
+            )
+            for org in sorted(registry.organisations.values(), key=lambda o: o.name)
+        ]  # by name: every list on the site shows organisations in this order
+
+    @cached_property
+    def counts(self) -> Counter:
+        return Counter(entry.status for entry in self.entries)
+
+    @cached_property
+    def by_district(self) -> dict[str, list[Entry]]:
+        """District code -> entries, in the reference file's order, districts without any left out."""
+        groups = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.district_code].append(entry)
+        return {code: groups[code] for code in self.districts.values() if code in groups}
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Entry]]:
+        groups = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.org.org_type].append(entry)
+        return {t: groups[t] for t in ORG_TYPES if t in groups}
+
+    @cached_property
+    def by_status(self) -> dict[str, list[Entry]]:
+        groups = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.status].append(entry)
+        return {s: groups[s] for s in STATUS_ORDER if s in groups}
+
+    @cached_property
+    def by_level(self) -> dict[int, list[Entry]]:
+        """Level -> entries holding it for at least one occupation, highest skill (1) first."""
+        groups = defaultdict(list)
+        for entry in self.entries:
+            for level in entry.levels:
+                groups[level].append(entry)
+        return {level: groups[level] for level in sorted(self.level_labels) if level in groups}
+
+    @cached_property
+    def occupations(self) -> dict[str, OccupationView]:
+        """Occupation code -> who may evaluate it, for every occupation any organisation holds."""
+        catalogue = self.registry.reference.occupations
+        views: dict[str, OccupationView] = {}
+        for entry in self.entries:
+            for grant in entry.org.grants:
+                view = views.get(grant.code)
+                if view is None:
+                    occupation = catalogue[grant.code]
+                    view = views[grant.code] = OccupationView(grant.code, occupation.title, occupation.major_code)
+                holder = Holder(entry, grant)
+                if entry.status in EVALUATING:
+                    for level in grant.levels:
+                        view.by_level.setdefault(level, []).append(holder)
+                elif entry.status in (NOTICE, NOT_YET_VALID):
+                    view.pending.append(holder)
+                else:
+                    view.former.append(holder)
+        for view in views.values():
+            view.by_level = dict(sorted(view.by_level.items()))
+        return dict(sorted(views.items()))
+
+    @cached_property
+    def occupations_by_major(self) -> dict[str, list[OccupationView]]:
+        """Major category name -> its occupations, in the catalogue's order."""
+        categories = self.registry.reference.categories
+        groups = defaultdict(list)
+        for view in self.occupations.values():
+            groups[view.major_code].append(view)
+        return {categories[major]: groups[major] for major in sorted(groups)}
+
+    @cached_property
+    def entry_by_code(self) -> dict[str, Entry]:
+        return {entry.code: entry for entry in self.entries}
+
+    def latest_events(self, limit: int = LATEST_CHANGES) -> list[tuple[Event, Entry]]:
+        """The most recent ledger events, newest first, with their organisations."""
+        ordered = sorted(self.registry.events, key=lambda e: (e.date, e.line), reverse=True)
+        return [(event, self.entry_by_code[event.credit_code]) for event in ordered[:limit]]

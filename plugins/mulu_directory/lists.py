@@ -1,0 +1,119 @@
+"""``/orgs/``: the whole directory as a paginated table, one pre-built (paginated) list per single
+filter value so every filter works without JavaScript, and the compact rows orgs.js filters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry
+from .site import Site
+
+PAGE_SIZE = 200
+PAGER_WINDOW = 2  # page links shown either side of the current page
+
+
+@dataclass
+class Pagination:
+    base: str  # the first page's path, e.g. "orgs/district/310115/"
+    number: int
+    count: int
+
+    def url(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        """The first, the last and the pages near the current one."""
+        near = range(max(1, self.number - PAGER_WINDOW), min(self.count, self.number + PAGER_WINDOW) + 1)
+        numbers = sorted({1, self.count, *near})
+        return [(n, self.url(n)) for n in numbers]
+
+
+@dataclass
+class FilterOption:
+    kind: str  # district, type, status, level
+    slug: str
+    label: str
+    entries: list[Entry]
+
+    @property
+    def url(self) -> str:
+        return f"orgs/{self.kind}/{self.slug}/"
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass
+class FilterGroup:
+    kind: str
+    label: str
+    options: list[FilterOption]
+
+
+def filter_groups(site: Site) -> list[FilterGroup]:
+    directory = site.directory
+    return [
+        FilterGroup("district", "所在区", [
+            FilterOption("district", code, directory.district_names[code], entries)
+            for code, entries in directory.by_district.items()]),
+        FilterGroup("type", "机构类型", [
+            FilterOption("type", TYPE_SLUGS[name], name, entries) for name, entries in directory.by_type.items()]),
+        FilterGroup("status", "状态", [
+            FilterOption("status", STATUS_SLUGS[name], name, entries) for name, entries in directory.by_status.items()]),
+        FilterGroup("level", "可评价等级", [
+            FilterOption("level", str(level), directory.level_labels[level], entries)
+            for level, entries in directory.by_level.items()]),
+    ]
+
+
+def write_lists(site: Site) -> None:
+    groups = filter_groups(site)
+    write_paginated(site, "orgs/", "机构名录", site.directory.entries, groups, None)
+    for group in groups:
+        for option in group.options:
+            heading = f"机构名录：{group.label} {option.label}"
+            write_paginated(site, option.url, heading, option.entries, groups, option)
+    site.write("orgs/rows.json", json.dumps(compact_rows(site), ensure_ascii=False, separators=(",", ":")))
+
+
+def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups, current) -> None:
+    count = max(1, -(-len(entries) // PAGE_SIZE))
+    for number in range(1, count + 1):
+        pagination = Pagination(base, number, count)
+        page = entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading, entries=page,
+                    total=len(entries), pagination=pagination, filters=groups, current=current,
+                    page_size=PAGE_SIZE)
+
+
+ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",
+              "levels", "level_range")
+
+
+def compact_rows(site: Site) -> dict:
+    """Every organisation as one short array, for filtering in the browser, with the labels of
+    the coded columns."""
+    directory = site.directory
+    rows = [
+        [entry.code, entry.org.name, entry.org.filing_no, entry.type_slug, entry.district_code, entry.org.status,
+         str(entry.org.valid_from or ""), str(entry.org.valid_until or ""),
+         "".join(str(level) for level in entry.levels), entry.level_range]
+        for entry in directory.entries
+    ]
+    return {
+        "fields": ROW_FIELDS,
+        "rows": rows,
+        "types": {slug: name for name, slug in TYPE_SLUGS.items()},
+        "districts": directory.district_names,
+    }

@@ -1,0 +1,29 @@
+"""``sitemap.xml`` and ``robots.txt``. Runs after every other stage: it lists the pages they
+wrote, plus the content pages Pelican writes."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .site import Site
+
+INDEX = "index.html"
+
+
+def page_urls(site: Site) -> list[str]:
+    """Every HTML page's path as a URL path: ``org/X/index.html`` -> ``org/X/``."""
+    paths = [path[: -len(INDEX)] for path in site.written if path == INDEX or path.endswith("/" + INDEX)]
+    paths += [page.url for page in site.settings.get("pages", [])]
+    return sorted(paths)
+
+
+def write_sitemap(site: Site) -> None:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(site.url(path))}</loc></url>" for path in page_urls(site)]
+    lines.append("</urlset>")
+    site.write("sitemap.xml", "\n".join(lines) + "\n")
+    robots = ["User-agent: *", "Allow: /"]
+    if site.siteurl:  # the Sitemap line must be an absolute URL
+        robots.append(f"Sitemap: {site.url('sitemap.xml')}")
+    site.write("robots.txt", "\n".join(robots) + "\n")

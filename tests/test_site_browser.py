@@ -1,0 +1,145 @@
+"""The site in headless Chromium: each page type with and without JavaScript at phone and desktop
+widths, the list filters, the status re-check against the reader's clock, and axe-core at WCAG
+2.1 AA on each page type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from test_site_pages import sample_rows
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+WIDTHS = (360, 1280)
+
+
+REMOVED_ORG = next(r for r in sample_rows() if r["status"] == "已移出")["credit_code"]
+PAGE_TYPES = {
+    "home": "/",
+    "org": f"/org/{REMOVED_ORG}/",
+    "occupation": "/occupation/6-31-01-03/",
+    "orgs": "/orgs/",
+    "occupations": "/occupations/",
+    "notice": "/notice/",
+    "removed": "/removed/",
+    "data": "/data/",
+    "content": "/apply/",
+    "404": "/404.html",
+}
+MAIN_PAGES = ("home", "org", "occupation", "orgs")
+
+
+def open_page(browser, site_url: str, path: str, width: int, javascript: bool = True):
+    """A fresh page at the given width, with the problems a reader would hit: script errors,
+    console errors, requests to anywhere but the site."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("request", lambda request: request.url.startswith((site_url, "data:"))
+            or problems.append(f"outside request: {request.url}"))
+    page.goto(site_url + path)
+    return context, page, problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("javascript", (True, False), ids=("js", "nojs"))
+@pytest.mark.parametrize("kind", MAIN_PAGES)
+def test_page_reads_well_with_and_without_javascript(browser, site_url, kind, javascript, width):
+    context, page, problems = open_page(browser, site_url, PAGE_TYPES[kind], width, javascript)
+    try:
+        assert page.locator("h1").count() == 1 and page.locator("h1").is_visible()
+        assert page.get_by_text("示例数据").first.is_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"page is {overflow}px wider than the {width}px screen"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_the_list_filter_form_appears_only_with_javascript(browser, site_url):
+    context, page, _ = open_page(browser, site_url, "/orgs/", 1280, javascript=False)
+    assert not page.locator("#org-filter").is_visible()
+    page.get_by_role("link", name="松江区（30）").click()
+    assert page.url.endswith("/orgs/district/310117/")
+    assert page.locator("table.orgs tbody tr").count() == 30
+    context.close()
+
+
+def test_javascript_filters_combine_over_the_whole_directory(browser, site_url):
+    rows = sample_rows()
+    context, page, problems = open_page(browser, site_url, "/orgs/", 1280)
+    page.get_by_label("所在区").select_option(label="松江区")
+    page.get_by_label("机构类型").select_option(label="企业")
+    page.get_by_label("可评价等级").select_option(label="三级/高级工")
+    page.locator(".filter-result").filter(has_text="找到").wait_for()
+    expected = [r for r in rows if r["district"] == "松江区" and r["org_type"] == "企业"
+                and any(has_level(entry, 3) for entry in r["occupations"].split(";"))]
+    assert page.locator("table.orgs tbody tr").count() == len(expected) > 0
+    assert page.locator(".filter-result").text_content() == f"找到 {len(expected)} 个机构"
+    assert "district=310117" in page.url and "level=3" in page.url
+    assert problems == []
+    context.close()
+
+
+def has_level(entry: str, level: int) -> bool:
+    from mulu.grants import parse_levels
+
+    return level in parse_levels(entry.rsplit(":", 1)[1])[0]
+
+
+def test_the_home_search_without_javascript_leads_to_the_list(browser, site_url):
+    context, page, _ = open_page(browser, site_url, "/", 360, False)
+    page.get_by_label("搜索机构").fill(sample_rows()[5]["name"])
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/orgs/?q=*")
+    assert page.locator("h1").text_content() == "机构名录"
+    context.close()
+
+
+def test_the_list_filters_by_the_query_in_its_address(browser, site_url):
+    name = sample_rows()[5]["name"]
+    context, page, _ = open_page(browser, site_url, "/orgs/?q=" + name, 360, True)
+    page.locator(".filter-result").filter(has_text="找到").wait_for()
+    assert page.locator("table.orgs tbody tr").count() == 1
+    assert page.locator("table.orgs tbody a").text_content() == name
+    context.close()
+
+
+def test_status_badges_follow_the_readers_clock(browser, site_url):
+    """A page built on 2026-11-27 and read in 2040 shows every filing as expired."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.clock.set_fixed_time(dt.datetime(2040, 1, 1, 12))
+    page.goto(site_url + "/orgs/status/valid/")
+    badges = page.locator("table.orgs .badge")
+    assert badges.count() > 0
+    assert set(badges.all_text_contents()) == {"已过期"}
+    assert page.locator("table.orgs .badge-valid").count() == 0
+    context.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/orgs/status/valid/")
+    assert set(page.locator("table.orgs .badge").all_text_contents()) == {"有效"}
+    context.close()
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_each_page_type_passes_axe_at_wcag_21_aa(browser, site_url, kind):
+    # bypass_csp lets the test inject axe; the site's own pages never need it.
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES[kind])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]]
+    context.close()
+    assert violations == [], violations
