@@ -46,11 +46,12 @@ def file_sizes(output: Path, also: set[str]) -> dict[str, dict[str, int]]:
     return sizes
 
 
-def whole_payload_gzip(output: Path) -> int:
-    """Gzip bytes of every file the search page may fetch, by the search module's own list."""
-    from mulu.search.shards import payload_sizes
+def listed_bytes(output: Path, query: str) -> int:
+    """Gzip bytes of the files ``mulu.search.shards.fetched_for`` lists for a query: what the
+    page fetches, computed without a browser (the browser tests check the two agree)."""
+    from mulu.search.shards import fetched_for
 
-    return sum(row[3] for row in payload_sizes(output))
+    return sum(size for _, size in fetched_for(output, query))
 
 
 def fetch_query(browser_site, query: str):
