@@ -428,15 +428,17 @@ def bucket_count(keys: int) -> int:
 
 
 def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dict:
-    """The browser's data: ``meta``, what every question needs, and ``buckets``, the organisations'
-    timelines spread over ``meta["b"]`` lists so that a question fetches meta and one list.
+    """The browser's data: ``meta``, what every question needs, ``occupations``, the names of the
+    occupations any interval names, ``[code, title]`` (the page carries them in its form's list
+    of occupations, so meta need not), and ``buckets``, the organisations' timelines spread over
+    ``meta["b"]`` lists so that a question fetches meta and one list.
 
     An organisation is in the bucket of its credit code and in that of its 备案编号
     (:func:`bucket_of`), once when they are the same. Each is ``{c: credit code, f: 备案编号,
     n: name, e: events [day, event, document], s: segments [start, status, event, valid_from,
     valid_until], g: intervals (see :func:`compact_intervals`)}``, dates as day numbers; events,
-    statuses and occupations are indexes into meta's ``ev``, ``st`` and ``oc``; meta's ``t``
-    holds the sentence templates.
+    statuses and occupations are indexes into meta's ``ev`` and ``st`` and into ``occupations``;
+    meta's ``t`` holds the sentence templates.
     """
     reference = registry.reference
     lines = timelines(registry)
@@ -457,11 +459,10 @@ def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dic
         "ev": list(EVENTS),
         "st": list(STATUSES),
         "lv": {str(level.code): level.label for level in reference.levels.values()},
-        "oc": [[code, reference.occupations[code].title] for code in used],
         "t": TEXTS,
         "b": count,
     }
-    return {"meta": meta, "buckets": buckets}
+    return {"meta": meta, "occupations": [[code, reference.occupations[code].title] for code in used], "buckets": buckets}
 
 
 def optional_day(day: dt.date | None) -> int | None:

@@ -49,13 +49,22 @@ def test_built_files_are_the_case_tables_data(site):
     assert [read_json(output / "verify" / "k" / f"{n}.json") for n in range(meta["b"])] == CASES["data"]["buckets"]
 
 
+def test_the_form_lists_the_occupations_the_data_numbers(site, page):
+    """The page reads the occupations' names, which answers quote, from its form's list."""
+    _, base = site
+    page.goto(base + "/verify/")
+    options = page.locator("#occupation-list option")
+    assert [[code, f"{code} {name}"] for code, name in CASES["data"]["occupations"]] == [
+        [value, text] for value, text in zip(options.evaluate_all("os => os.map((o) => o.value)"), options.all_text_contents())]
+
+
 def test_page_script_gives_pythons_answers_for_every_case(site, page):
     _, base = site
     page.goto(base + "/verify/")
     expect(page.locator("#verify")).to_have_attribute("data-ready", "true")
-    results = page.evaluate("""async (questions) => {
+    results = page.evaluate("""async ([questions, oc]) => {
         const urls = document.getElementById("verify").dataset;
-        const meta = await (await fetch(urls.meta)).json();
+        const meta = Object.assign(await (await fetch(urls.meta)).json(), { oc });
         const fetchBucket = async (n) => (await fetch(urls.bucket.replace("{n}", n))).json();
         const results = [];
         for (const q of questions) {
@@ -65,7 +74,7 @@ def test_page_script_gives_pythons_answers_for_every_case(site, page):
                           answer.events.map((e) => [MuluVerify.isoDate(e.day), e.event, e.document])]);
         }
         return results;
-    }""", CASES["questions"])
+    }""", [CASES["questions"], CASES["data"]["occupations"]])
     expected = [[q["verdict"], q["code"], q["reason"], q["events"]] for q in CASES["questions"]]
     assert results == expected
 

@@ -29,7 +29,7 @@ def write_verify(site: Site) -> None:
         site.write(BUCKET.format(n=number), compact_json(organisations))
     levels = site.registry.reference.levels
     site.render("verify.html", "verify/index.html", as_of=as_of, levels=[levels[n] for n in sorted(levels, reverse=True)],
-                occupations=data["meta"]["oc"], meta_url=site.url(META), bucket_url=site.url(BUCKET),
+                occupations=data["occupations"], meta_url=site.url(META), bucket_url=site.url(BUCKET),
                 org_url=site.url("org/{code}/"))
 
 

@@ -8,7 +8,7 @@ const path = require("node:path");
 const MuluVerify = require("../../theme/static/js/verify-core.js");
 
 const cases = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "verify-cases.json"), "utf8"));
-const meta = cases.data.meta;
+const meta = Object.assign({}, cases.data.meta, { oc: cases.data.occupations });
 
 /* The data a page has after fetching the bucket of key, and the buckets it fetched. */
 async function fetched(key) {

@@ -1,8 +1,9 @@
 /* Point-in-time verification in the browser: the same rules and sentences as mulu/verify.py,
  * computed from the compact files the build writes: verify/meta.json, what every question needs,
  * and the bucket files verify/k/{n}.json, each organisation in the bucket of its credit code and
- * in that of its 备案编号 (compact in mulu/verify.py). The answering functions take `data`, meta
- * with `o` the organisations of the bucket the question needs (see dataFor).
+ * in that of its 备案编号 (compact in mulu/verify.py). The answering functions take `data`: meta,
+ * with `oc` the occupations [code, name] the organisations' intervals name by index (the page
+ * reads them from its form), and `o` the organisations of the bucket the question needs (dataFor).
  * No DOM here, so node can test it against the Python answers (tests/js/verify.test.js). */
 (function (root, factory) {
   "use strict";

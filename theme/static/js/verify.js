@@ -115,6 +115,12 @@
     return buckets.get(number);
   }
 
+  /* [code, name] of each occupation, in the order the data numbers them (see verify.html). */
+  function occupationTable() {
+    return [...document.querySelectorAll("#occupation-list option")].map((option) =>
+      [option.value, option.textContent.slice(option.value.length + 1)]);
+  }
+
   async function start() {
     root.hidden = false;
     const params = new URLSearchParams(window.location.search);
@@ -125,7 +131,7 @@
     const question = questionIn(params, answerBox);
     let certificateData, questionData;
     try {
-      const meta = await fetchJson(root.dataset.meta);
+      const meta = Object.assign(await fetchJson(root.dataset.meta), { oc: occupationTable() });
       if (certificate) certificateData = await V.dataFor(meta, V.certificateKey(meta, certificate), fetchBucket);
       if (question) questionData = await V.dataFor(meta, V.questionKey(question), fetchBucket);
     } catch (error) {
