@@ -17,7 +17,9 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+# The plugin writes content pages and theme files itself, skipping files that did not change.
+PAGE_SAVE_AS = ""
+THEME_STATIC_PATHS = []
 DIRECT_TEMPLATES = []
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None

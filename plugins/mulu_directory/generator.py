@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from mulu.validate import load_registry
 
-from . import downloads, feeds, lists, pages, search, sitemap, templating, verify
+from . import assets, downloads, feeds, lists, pages, search, sitemap, templating, verify
 from .site import Site
 
 logger = logging.getLogger(__name__)
@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 # Each stage writes one part of the site from the loaded model (``site.directory``). The sitemap
 # lists what the stages before it wrote, so it stays last.
 STAGES = (
+    assets.write_theme_assets,
+    assets.write_content_pages,
     pages.write_pages,
     lists.write_lists,
     downloads.write_downloads,

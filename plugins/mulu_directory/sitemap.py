@@ -1,5 +1,5 @@
 """``sitemap.xml`` and ``robots.txt``. Runs after every other stage: it lists the pages they
-wrote, plus the content pages Pelican writes."""
+wrote."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ INDEX = "index.html"
 
 def page_urls(site: Site) -> list[str]:
     """Every HTML page's path as a URL path: ``org/X/index.html`` -> ``org/X/``."""
-    paths = [path[: -len(INDEX)] for path in site.written if path == INDEX or path.endswith("/" + INDEX)]
-    paths += [page.url for page in site.settings.get("pages", [])]
-    return sorted(paths)
+    return sorted(path[: -len(INDEX)] for path in site.written if path == INDEX or path.endswith("/" + INDEX))
 
 
 def write_sitemap(site: Site) -> None:

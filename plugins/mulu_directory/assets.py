@@ -1,0 +1,22 @@
+"""The theme's static files and the content pages (``content/pages``), written through
+:class:`~.site.Site` like every other file, so that a rebuild leaves them untouched when they
+did not change: Pelican's own static copier and page writer rewrite them on every build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .site import Site
+
+
+def write_theme_assets(site: Site) -> None:
+    static = Path(site.settings["THEME"]) / "static"
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        site.copy_asset(path, f"theme/{path.relative_to(static).as_posix()}")
+
+
+def write_content_pages(site: Site) -> None:
+    """Pelican reads and converts the pages; they are rendered here with the theme's template.
+    Hidden pages are text other pages include (the objection text on /notice/), not pages."""
+    for page in site.settings["pages"]:
+        site.render("page.html", f"{page.slug}/index.html", page=page)
