@@ -26,18 +26,30 @@ def cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def table(records, columns: tuple[Column, ...]) -> list[list[str]]:
-    """Rows of the given columns' values, as the source files spell them."""
-    return [[cell(getattr(record, c.name)) for c in columns] for record in records]
+def table(records, columns: tuple[Column, ...]):
+    """Rows of the given columns' values, as the source files spell them, one at a time: the
+    history has over 100,000 rows at a national scale."""
+    return ([cell(getattr(record, c.name)) for c in columns] for record in records)
 
 
-def csv_bytes(columns: tuple[Column, ...], rows: list[list[str]]) -> bytes:
-    """CSV with a BOM so Excel reads UTF-8, and formula-like cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def csv_bytes(columns: tuple[Column, ...], rows) -> bytes:
+    """CSV with a BOM so Excel reads UTF-8, and formula-like cells neutralised; encoded as it
+    is written, so no copy of the whole text is held."""
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(c.name for c in columns)
     writer.writerows([neutralise(value) for value in row] for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    text.flush()
+    return buffer.getvalue()
+
+
+def json_bytes(names: list[str], rows: list[list[str]]) -> bytes:
+    """The rows as a JSON array of objects, indented by one space; the same text as
+    ``json.dumps(records, ensure_ascii=False, indent=1)`` without building every record first."""
+    records = (" " + json.dumps(dict(zip(names, row)), ensure_ascii=False, indent=1).replace("\n", "\n ")
+               for row in rows)
+    return ("[\n" + ",\n".join(records) + "\n]" if rows else "[]").encode("utf-8")
 
 
 def xlsx_bytes(title: str, columns: tuple[Column, ...], rows: list[list[str]], day: dt.date) -> bytes:
@@ -98,15 +110,12 @@ def data_package(site: Site) -> dict:
 
 def write_downloads(site: Site) -> None:
     registry = site.registry
-    registry_rows = table(registry.organisations.values(), REGISTRY_COLUMNS)
-    history_rows = table(registry.events, HISTORY_COLUMNS)
+    registry_rows = list(table(registry.organisations.values(), REGISTRY_COLUMNS))
     site.write("data/registry.csv", csv_bytes(REGISTRY_COLUMNS, registry_rows))
-    site.write("data/history.csv", csv_bytes(HISTORY_COLUMNS, history_rows))
-    names = [c.name for c in REGISTRY_COLUMNS]
-    records = [dict(zip(names, row)) for row in registry_rows]
-    site.write("data/registry.json", json.dumps(records, ensure_ascii=False, indent=1))
+    site.write("data/history.csv", csv_bytes(HISTORY_COLUMNS, table(registry.events, HISTORY_COLUMNS)))
+    site.write("data/registry.json", json_bytes([c.name for c in REGISTRY_COLUMNS], registry_rows))
     site.write("data/registry.xlsx", xlsx_bytes("机构名录", REGISTRY_COLUMNS, registry_rows, site.today))
     site.write("data/datapackage.json", json.dumps(data_package(site), ensure_ascii=False, indent=1))
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
-    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry_rows), events=len(history_rows))
+    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry_rows), events=len(registry.events))

@@ -26,7 +26,10 @@ class DirectoryGenerator(Generator):
     def generate_context(self):
         settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
         today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
-        registry = load_registry(settings, today)
+        if settings["MULU_BUILD_PROCESSES"] > 1:
+            registry = parallel.in_child(load_registry, settings, today)
+        else:
+            registry = load_registry(settings, today)
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
         templating.configure(self.env, registry, today, self.site.settings)
         verify.configure(self.env, registry)
