@@ -123,12 +123,13 @@ def verify(c, org, occupation, level, date, registry=None, history=None, json=Fa
 @task(help={"output": "网站目录（默认 output）"})
 def search_sizes(c, output="output"):
     """列出搜索所需文件的大小（原始与 gzip 压缩后）。"""
-    from mulu.search.index import payload_sizes
+    from mulu.search.shards import payload_sizes
 
     rows = payload_sizes(output)
-    for path, raw, zipped in rows:
-        print(f"{path:28} {raw / 1024:7.1f} KB  gzip {zipped / 1024:6.1f} KB")
-    print(f"{'搜索合计':24} {sum(r for _, r, _ in rows) / 1024:7.1f} KB  gzip {sum(z for _, _, z in rows) / 1024:6.1f} KB")
+    for group, files, raw, zipped, largest in rows:
+        print(f"{group:10} {files:5} 个文件 {raw / 1024:8.1f} KB  gzip {zipped / 1024:7.1f} KB（最大 {largest / 1024:.1f} KB）")
+    print(f"{'搜索合计':8} {sum(r[1] for r in rows):5} 个文件 {sum(r[2] for r in rows) / 1024:8.1f} KB  "
+          f"gzip {sum(r[3] for r in rows) / 1024:7.1f} KB")
 
 
 # --- Staff workflow: 受理、备案、变更、延续、移出、更正 -----------------------------------------------

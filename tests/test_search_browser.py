@@ -3,9 +3,17 @@ Chromium."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from mulu.reference import Reference
+from mulu.sample import generate
+from mulu.settings import load_settings, resolve
+from mulu.store import write_pair
+
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -53,7 +61,7 @@ def test_occupation_query_shows_the_matching_occupation_and_a_status(page):
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
     first = page.locator("#search-results li").first
     assert "养老护理员" in first.locator(".result-occupations").text_content()
-    assert first.locator(".status").text_content() in {"有效", "即将到期", "已过期", "公示中", "已移出", "未生效"}
+    assert first.locator(".badge").text_content() in {"有效", "即将到期", "已过期", "公示中", "已移出", "未生效"}
     assert first.locator("a").get_attribute("href").startswith("/org/")
 
 
@@ -81,13 +89,13 @@ def test_query_and_filters_are_kept_in_the_address(page, site_url):
     page.wait_for_function("() => location.search.includes('status=')")
     shared = page.url
     assert "q=%E7%94%B5%E5%B7%A5" in shared
-    statuses = set(page.locator("#search-results .status").all_text_contents())
+    statuses = set(page.locator("#search-results .badge").all_text_contents())
     assert statuses <= {"已移出"}
     other = page.context.browser.new_page()
     other.goto(shared)
     other.wait_for_function("() => document.querySelector('#search-status').textContent !== ''")
     assert other.locator("#q").input_value() == "电工"
-    assert set(other.locator("#search-results .status").all_text_contents()) == statuses
+    assert set(other.locator("#search-results .badge").all_text_contents()) == statuses
     other.close()
 
 
@@ -115,3 +123,50 @@ def test_without_javascript_the_form_opens_the_list_of_organisations(browser, si
     page.press("#q", "Enter")
     page.wait_for_url("**/orgs/?q=*")
     context.close()
+
+
+def test_a_certificate_number_leads_to_its_verification(browser, site_url):
+    """A 22-character certificate number typed in the home search box opens /verify/ for it."""
+    page = browser.new_page()
+    page.goto(f"{site_url}/")
+    certificate = "S000031000087" + "24" + "3" + "000123"
+    page.fill("#q", certificate[:11] + " " + certificate[11:])  # as printed, with a space
+    link = page.locator("#search-results a", has_text="核验证书")
+    link.wait_for()
+    assert link.get_attribute("href").endswith(f"/verify/?cert={certificate}")
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/verify/?cert={certificate}")
+    page.locator("#certificate-result").filter(has_text="上海卓越技师学院").wait_for()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(build_site, static_server, tmp_path_factory):
+    """A 2,000-organisation directory: big enough that its search files are split."""
+    settings = load_settings(ROOT / "pelicanconf.py")
+    folder = tmp_path_factory.mktemp("sharded")
+    rows, events = generate(Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, 2000, 1)
+    write_pair(folder / "registry.csv", rows, folder / "history.csv", events)
+    result = build_site(folder / "site", folder / "registry.csv", folder / "history.csv")
+    assert result.returncode == 0, result.stderr
+    return static_server(folder / "site")
+
+
+def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_url):
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url.split("/search/")[-1]))
+    page.goto(f"{sharded_site_url}/search/")
+    page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    assert all("养老护理员" in line for line in page.locator(".result-occupations").all_text_contents())
+    assert page.locator("#search-results li").count() == 20
+    index = [path for path in fetched if path.startswith("index/")]
+    shown = [path for path in fetched if path.startswith("orgs/")]
+    assert 1 <= len(index) <= 4 and 1 <= len(shown) <= 20 and "facets.json" not in fetched
+    page.select_option("#filter-status", "公示中")
+    page.wait_for_function("() => location.search.includes('status=')")
+    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    assert "facets.json" in fetched
+    assert set(page.locator("#search-results .badge").all_text_contents()) == {"公示中"}
+    page.close()

@@ -1,44 +1,38 @@
-"""The search files: a compact token-keyed index and the display data of every organisation.
+"""The search index and the display data of every organisation.
 
 The index holds, for each token, the documents it occurs in: everything lunr's scoring needs
-and nothing keyed by document, so it can later be split into shards by token.
-:func:`lunr_index` (and ``expand`` in ``theme/static/js/search-core.js``) turn it into lunr's
-serialized index; the tests prove that equal to what lunr.py's builder makes from the same
-documents.
+and nothing keyed by document, so :mod:`mulu.search.shards` can split it by token into files
+a query fetches only some of. :func:`lunr_index` (and ``expand`` in
+``theme/static/js/search-core.js``) turn any run of its terms into lunr's serialized index; the
+tests prove the whole of it equal to what lunr.py's builder makes from the same documents.
 
 lunr's BM25 runs with ``b = 0``: a score does not depend on how long a name or an address is,
 so field lengths need not be shipped, and ties (say every organisation evaluating 电工) are
-broken by ref, which follows :func:`ranked_organisations`.
+broken by ref, which follows :func:`ranked_organisations`. A term's score needs only its own
+postings and the number of documents, so a part of the index scores as the whole does.
 
-Index file layout (``FORMAT`` 1)::
-
-    {"format": 1, "lunr": "2.3.9", "documents": N, "fields": [[name, boost], ...],
-     "terms": [[shared, rest, [field, ref gap, ref gap, ...], [field, ...]], ...]}
-
-Terms are sorted in UTF-16 order (lunr.js builds its token set in that order) and front-coded:
-a term is the first ``shared`` UTF-16 code units of the previous term followed by ``rest``.
-A field's refs (positions in the display data) are written as gaps from the previous ref; a
-ref listed twice (gap 0) means the token occurs twice in that field.
+In memory the index is ``{"documents": N, "fields": [[name, boost], ...], "terms": [(term,
+{field number: [ref, ...]}), ...]}`` with refs repeated as often as the term occurs and terms
+in UTF-16 order (lunr.js builds its token set in that order). On disk (:func:`encode_rows`)
+each term is a line: how many leading code units it shares with the term before (one letter
+of ``LAST``), the rest of the term, then for each field it occurs in a space, the field number
+and the refs as gaps from the previous ref (see ``gap_code``; a gap of 0 repeats a ref).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import accumulate
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from ..model import Organisation, Registry
 from ..schema import ORG_TYPES
 from .tokenizer import tokens
 
-FORMAT = 1
 LUNR_VERSION = "2.3.9"
 HOUSE_NUMBER = re.compile(r"[0-9０-９]+(?:[-－][0-9０-９]+)*")
 K1 = 1.2  # lunr's default; b is 0 (see above)
@@ -85,77 +79,123 @@ def ranked_organisations(registry: Registry) -> list[Organisation]:
     return sorted(registry.organisations.values(), key=lambda org: rank[org.status])
 
 
-def field_tokens(orgs: list[Organisation], settings: dict) -> list[dict[str, list[str]]]:
-    """Each organisation's tokens by field; its position in the list is its ref."""
-    return [{field.name: tokens(field.text(org, settings)) for field in FIELDS} for org in orgs]
+def field_tokens(orgs: list[Organisation], settings: dict) -> Iterator[dict[str, list[str]]]:
+    """Each organisation's tokens by field, in ref order; one at a time, so a big directory's
+    tokens are never all in memory at once."""
+    return ({field.name: tokens(field.text(org, settings)) for field in FIELDS} for org in orgs)
 
 
-def build_index(documents: list[dict[str, list[str]]]) -> dict:
-    """The compact index (see the module documentation) of tokenized documents."""
-    postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+def build_index(documents: Iterable[dict[str, list[str]]]) -> dict:
+    """The index (see the module documentation) of tokenized documents."""
+    by_field: list[dict[str, list[int]]] = [defaultdict(list) for _ in FIELDS]
+    count = 0
     for ref, document in enumerate(documents):
-        for number, field in enumerate(FIELDS):
-            for term in sorted(document[field.name]):
-                postings[term][number].append(ref)
-    terms, previous = [], ""
-    for term in sorted(postings, key=utf16_units):
-        shared = shared_prefix(utf16_units(previous), utf16_units(term))
-        row: list = [shared, from_utf16(utf16_units(term)[shared:])]
-        for number, refs in sorted(postings[term].items()):
-            row.append([number] + [ref - before for before, ref in zip([0] + refs, refs)])
-        terms.append(row)
-        previous = term
+        count += 1
+        for postings, field in zip(by_field, FIELDS):
+            for term in document[field.name]:
+                postings[term].append(ref)
+    by_term: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for number, postings in enumerate(by_field):  # so each term's fields are in number order
+        for term, refs in postings.items():
+            by_term[term][number] = refs
     return {
-        "format": FORMAT,
-        "lunr": LUNR_VERSION,
-        "documents": len(documents),
+        "documents": count,
         "fields": [[field.name, field.boost] for field in FIELDS],
-        "terms": terms,
+        "terms": sorted(by_term.items(), key=lambda item: utf16(item[0])),
     }
 
 
-def utf16_units(text: str) -> tuple[int, ...]:
+def utf16(text: str) -> bytes:
     """lunr.js compares strings, and JavaScript measures them, in UTF-16 code units; that
-    differs from Python's code points above the Basic Multilingual Plane (CJK Extension B on)."""
-    data = text.encode("utf-16-be")
-    return tuple(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    differs from Python's code points above the Basic Multilingual Plane (CJK Extension B on).
+    Big-endian bytes compare in code-unit order."""
+    return text.encode("utf-16-be")
 
 
-def from_utf16(units: tuple[int, ...]) -> str:
-    return b"".join(unit.to_bytes(2, "big") for unit in units).decode("utf-16-be")
-
-
-def shared_prefix(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    """Code units two terms share, never ending inside a surrogate pair."""
+def shared_prefix(a: bytes, b: bytes) -> int:
+    """UTF-16 code units two terms share, never ending inside a surrogate pair."""
     shared = 0
-    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+    limit = min(len(a), len(b)) // 2
+    while shared < limit and a[2 * shared:2 * shared + 2] == b[2 * shared:2 * shared + 2]:
         shared += 1
-    if shared and 0xD800 <= a[shared - 1] <= 0xDBFF:
+    if shared and 0xD8 <= a[2 * shared - 2] <= 0xDB:
         shared -= 1
     return shared
 
 
-def read_terms(compact: dict) -> list[tuple[str, dict[int, list[int]]]]:
-    """``(term, {field number: [ref, ...]})`` for every row, refs repeated as often as the
+# A posting's refs are gaps from the previous ref, each written as letters of MORE (a number
+# in base 27, most significant first, only when the gap is 64 or more) and one letter of LAST
+# (the gap modulo 64): no separators, and one letter for the common small gap.
+LAST = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/"
+MORE = "!#$%&()*,-.:;<=>?@[]^_`{|}~"
+MAX_SHARED = len(LAST) - 1  # a term shares at most this many code units with the one before
+
+
+def gap_code(gap: int) -> str:
+    code, high = LAST[gap % 64], gap // 64
+    while high:
+        code, high = MORE[high % 27] + code, high // 27
+    return code
+
+
+GAP_CODES = [gap_code(gap) for gap in range(64 * 27 * 27)]
+
+
+def posting_text(postings: dict[int, list[int]]) -> str:
+    """`` {field number}{gaps}`` for each field the term occurs in."""
+    parts = []
+    for number, refs in postings.items():
+        gaps = [ref - before for before, ref in zip([0] + refs, refs)]
+        parts.append(f" {number}" + "".join(GAP_CODES[gap] if gap < len(GAP_CODES) else gap_code(gap) for gap in gaps))
+    return "".join(parts)
+
+
+def encode_rows(terms: list[tuple[str, str]]) -> str:
+    """Lines of ``(term, posting text)`` rows, each term front-coded against the one before:
+    one LAST letter says how many code units it shares, then the rest of the term."""
+    lines, previous = [], b""
+    for term, posting in terms:
+        units = utf16(term)
+        shared = min(shared_prefix(previous, units), MAX_SHARED)
+        lines.append(LAST[shared] + units[2 * shared:].decode("utf-16-be") + posting)
+        previous = units
+    return "\n".join(lines)
+
+
+def decode_rows(text: str) -> list[tuple[str, dict[int, list[int]]]]:
+    """``(term, {field number: [ref, ...]})`` for every line, refs repeated as often as the
     term occurs in the field."""
-    found, previous = [], ()
-    for row in compact["terms"]:
-        units = previous[:row[0]] + utf16_units(row[1])
-        postings = {field[0]: list(accumulate(field[1:])) for field in row[2:]}
-        found.append((from_utf16(units), postings))
+    found, previous = [], b""
+    for line in text.split("\n") if text else []:
+        head, *fields = line.split(" ")
+        units = previous[:2 * LAST.index(head[0])] + utf16(head[1:])
+        found.append((units.decode("utf-16-be"), {int(field[0]): decode_gaps(field[1:]) for field in fields}))
         previous = units
     return found
 
 
+def decode_gaps(code: str) -> list[int]:
+    refs, ref, high = [], 0, 0
+    for letter in code:
+        if letter in MORE:
+            high = high * 27 + MORE.index(letter)
+        else:
+            ref += high * 64 + LAST.index(letter)
+            refs.append(ref)
+            high = 0
+    return refs
+
+
 def lunr_index(compact: dict) -> dict:
     """lunr's serialized index (for ``lunr.Index.load`` in Python or JavaScript) from the
-    compact one, with the scores lunr's builder computes (BM25 with ``b = 0``)."""
+    index, or from some of its terms, with the scores lunr's builder computes (BM25 with
+    ``b = 0``). A field vector exists for each field a loaded term occurs in: a query only
+    ever reads the vectors of the fields it matched."""
     documents = compact["documents"]
     names = [name for name, _ in compact["fields"]]
     inverted = []
-    # Every field of every document has a vector, even an empty one, as lunr's builder makes.
-    vectors = {f"{name}/{ref}": [] for ref in range(documents) for name in names}
-    for position, (term, postings) in enumerate(read_terms(compact)):
+    vectors: dict[str, list] = defaultdict(list)
+    for position, (term, postings) in enumerate(compact["terms"]):
         idf = inverse_document_frequency(sum(len(set(refs)) for refs in postings.values()), documents)
         posting = {name: {} for name in names}
         posting["_index"] = position
@@ -167,7 +207,7 @@ def lunr_index(compact: dict) -> dict:
                 vectors[f"{name}/{ref}"] += [position, round(score, 3)]
         inverted.append([term, posting])
     return {
-        "version": compact["lunr"],
+        "version": LUNR_VERSION,
         "fields": names,
         "fieldVectors": [[field_ref, elements] for field_ref, elements in vectors.items()],
         "invertedIndex": inverted,
@@ -193,10 +233,12 @@ def display_data(registry: Registry, settings: dict) -> dict:
     """
     reference = registry.reference
     districts = list(reference.districts)
-    occupations: dict[str, int] = {}
+    orgs = ranked_organisations(registry)
+    # In code order: neighbouring codes share their start, which compresses.
+    occupations = {name: number for number, name in enumerate(sorted({occupation(g) for org in orgs for g in org.grants}))}
     rows = []
-    for org in ranked_organisations(registry):
-        grants = [occupations.setdefault(f"{g.code} {g.title}", len(occupations)) for g in org.grants]
+    for org in orgs:
+        grants = [occupations[occupation(g)] for g in org.grants]
         levels = "".join(str(level) for level in sorted({l for g in org.grants for l in g.levels}))
         rows.append([
             org.credit_code, org.name, org.filing_no, STATUS_CODES[org.status],
@@ -204,13 +246,16 @@ def display_data(registry: Registry, settings: dict) -> dict:
             districts.index(org.district), ORG_TYPES.index(org.org_type), levels, grants,
         ])
     return {
-        "format": FORMAT,
         "warningDays": settings["MULU_EXPIRY_WARNING_DAYS"],
         "districts": districts,
         "types": list(ORG_TYPES),
-        "occupations": list(occupations),  # in order of first use
+        "occupations": list(occupations),
         "orgs": rows,
     }
+
+
+def occupation(grant) -> str:
+    return f"{grant.code} {grant.title}"
 
 
 EPOCH = dt.date(1970, 1, 1)
@@ -229,27 +274,3 @@ def day_number(day: dt.date | None) -> int | None:
 
 def to_json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
-    """The index and the display data, by file name."""
-    orgs = ranked_organisations(registry)
-    return {
-        "index.json": to_json(build_index(field_tokens(orgs, settings))),
-        "orgs.json": to_json(display_data(registry, settings)),
-    }
-
-
-def sizes(files: dict[str, bytes]) -> list[tuple[str, int, int]]:
-    """``(name, bytes, bytes gzipped)`` of each file, as a web server would send it."""
-    return [(name, len(data), len(gzip.compress(data, compresslevel=9, mtime=0))) for name, data in files.items()]
-
-
-# What a first search downloads, relative to the built site.
-PAYLOAD = ("search/lunr.min.js", "search/index.json", "search/orgs.json",
-           "theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
-
-
-def payload_sizes(output: str | Path) -> list[tuple[str, int, int]]:
-    """``(path, bytes, bytes gzipped)`` of the built site's search files."""
-    return sizes({path: (Path(output) / path).read_bytes() for path in PAYLOAD if (Path(output) / path).exists()})

@@ -1,27 +1,45 @@
-/* Search without the page: the index store, the expansion into a lunr index, the query and
-   the display helpers. Mirrors mulu/search/index.py and mulu/search/query.py; runs in the
-   browser (globals lunr and MuluTokenizer) and in node (require). */
+/* Search without the page: the index and display stores, the query and the display helpers.
+   Mirrors mulu/search/index.py, shards.py and query.py; runs in the browser (global
+   MuluTokenizer) and in node (require). */
 (function (root, factory) {
-  if (typeof module === "object" && module.exports) module.exports = factory(require("lunr"), require("./tokenizer.js"));
-  else root.MuluSearch = factory(root.lunr, root.MuluTokenizer);
-})(typeof self !== "undefined" ? self : this, function (lunr, tokenizer) {
+  if (typeof module === "object" && module.exports) module.exports = factory(require("./tokenizer.js"));
+  else root.MuluSearch = factory(root.MuluTokenizer);
+})(typeof self !== "undefined" ? self : this, function (tokenizer) {
   "use strict";
 
   var K1 = 1.2; // lunr's default; b is 0, see index.py
 
-  /* [[term, {fieldNumber: [ref, ...]}]] from the compact index's rows (see index.py). */
-  function readTerms(compact) {
+  // The letters of a ref gap and of a shared length: see gap_code in index.py.
+  var LAST = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/";
+  var MORE = "!#$%&()*,-.:;<=>?@[]^_`{|}~";
+  var LAST_VALUE = {}, MORE_VALUE = {};
+  LAST.split("").forEach(function (letter, i) { LAST_VALUE[letter] = i; });
+  MORE.split("").forEach(function (letter, i) { MORE_VALUE[letter] = i; });
+
+  /* [[term, {fieldNumber: [ref, ...]}]] from the lines of an index shard: decode_rows() in
+     index.py. */
+  function decodeRows(text) {
     var previous = "";
-    return compact.terms.map(function (row) {
-      var term = previous.slice(0, row[0]) + row[1];
+    return (text ? text.split("\n") : []).map(function (line) {
+      var fields = line.split(" ");
+      var head = fields.shift();
+      var term = previous.slice(0, LAST_VALUE[head[0]]) + head.slice(1);
       var postings = {};
-      row.slice(2).forEach(function (field) {
-        var ref = 0;
-        postings[field[0]] = field.slice(1).map(function (gap) { return (ref += gap); });
-      });
+      fields.forEach(function (field) { postings[field[0]] = decodeGaps(field); });
       previous = term;
       return [term, postings];
     });
+  }
+
+  /* The refs of a field's gaps; the field's letter comes first and is skipped. */
+  function decodeGaps(field) {
+    var refs = [], ref = 0, high = 0;
+    for (var i = 1; i < field.length; i++) {
+      var letter = field[i];
+      if (letter in MORE_VALUE) high = high * 27 + MORE_VALUE[letter];
+      else { ref += high * 64 + LAST_VALUE[letter]; refs.push(ref); high = 0; }
+    }
+    return refs;
   }
 
   function idf(documentsWithTerm, documents) {
@@ -33,96 +51,100 @@
      binary value, as Python does (they differ only on exact ties, which BM25 does not make). */
   function round3(x) { return Number(x.toFixed(3)); }
 
-  /* lunr's serialized index from the compact one: lunr_index() in index.py. */
-  function expand(compact) {
-    var names = compact.fields.map(function (field) { return field[0]; });
-    var inverted = [], vectors = new Map();
-    // Every field of every document has a vector, even an empty one, as lunr's builder makes.
-    for (var ref = 0; ref < compact.documents; ref++) {
-      names.forEach(function (name) { vectors.set(name + "/" + ref, []); });
+  /* The shards holding a query term, or every term it starts when it is a prefix: shards_for()
+     in shards.py. Keys are sorted; JavaScript compares strings in UTF-16 order, as lunr does. */
+  function shardsFor(keys, term) {
+    var low = 0, high = keys.length; // the first key after the term
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (keys[middle] <= term.term) low = middle + 1; else high = middle;
     }
-    readTerms(compact).forEach(function (entry, position) {
-      var postings = entry[1];
-      var withTerm = 0;
-      Object.keys(postings).forEach(function (number) { withTerm += new Set(postings[number]).size; });
-      var termIdf = idf(withTerm, compact.documents);
-      var posting = { _index: position };
-      names.forEach(function (name) { posting[name] = {}; });
-      Object.keys(postings).forEach(function (number) {
-        var name = compact.fields[number][0], boost = compact.fields[number][1];
-        var counts = new Map();
-        postings[number].forEach(function (ref) { counts.set(ref, (counts.get(ref) || 0) + 1); });
-        counts.forEach(function (tf, ref) {
-          posting[name][String(ref)] = {};
-          vectors.get(name + "/" + ref).push(position, round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost));
-        });
-      });
-      inverted.push([entry[0], posting]);
-    });
-    return {
-      version: compact.lunr,
-      fields: names,
-      fieldVectors: Array.from(vectors),
-      invertedIndex: inverted,
-      pipeline: []
-    };
+    var first = low - 1, last = first;
+    while (term.prefix && last + 1 < keys.length && keys[last + 1].startsWith(term.term)) last++;
+    var found = [];
+    for (var n = first; n <= last; n++) found.push(n);
+    return found;
   }
 
-  /* Where the index comes from. Today one file holds every term; a sharded store would fetch
-     only the shards holding the query's terms and build the lunr index from those rows. */
-  function SingleFileStore(load) {
-    this.load = load; // () => Promise of the parsed index file
-    this.index = null;
+  /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms;
+     a term's postings are all in its shard, so they score exactly as the whole index would. */
+  function ShardedStore(manifest, fetchText) {
+    this.manifest = manifest;
+    this.fetchText = fetchText; // (path under search/) => Promise of the file's text
+    this.shards = new Map(); // shard number => Promise of its rows
   }
-  SingleFileStore.prototype.indexFor = function (terms) {
-    if (!this.index) {
-      this.index = this.load().then(function (compact) { return lunr.Index.load(expand(compact)); });
+  ShardedStore.prototype.shardNumbers = function (terms) {
+    var keys = this.manifest.index, numbers = new Set();
+    terms.forEach(function (t) { shardsFor(keys, t).forEach(function (n) { numbers.add(n); }); });
+    return Array.from(numbers).sort(function (a, b) { return a - b; });
+  };
+  ShardedStore.prototype.rows = function (number) {
+    if (!this.shards.has(number)) {
+      this.shards.set(number, this.fetchText("index/" + number + ".txt").then(decodeRows));
     }
-    return this.index;
+    return this.shards.get(number);
+  };
+  /* Promise of the index rows the query's terms reach, from the shards they live in. */
+  ShardedStore.prototype.termsFor = function (terms) {
+    var store = this, manifest = this.manifest;
+    return Promise.all(this.shardNumbers(terms).map(function (n) { return store.rows(n); })).then(function (shards) {
+      var rows = [].concat.apply([], shards).filter(function (row) { return reachedBy(terms, row[0]).length; });
+      return { documents: manifest.documents, fields: manifest.fields, terms: rows };
+    });
   };
 
-  /* Every term required; if nothing has them all (a typo, bigrams across a word boundary
-     such as 上海电工), each term optional, ranked by how much matched. */
-  function run(index, terms) {
-    if (!terms.length) return [];
-    var required = query(index, terms, lunr.Query.presence.REQUIRED);
-    return required.length ? required : query(index, terms, lunr.Query.presence.OPTIONAL);
+  /* The query terms that reach an index term: itself, or a start of it for a prefix. */
+  function reachedBy(terms, term) {
+    return terms.filter(function (t) { return term === t.term || (t.prefix && term.startsWith(t.term)); });
   }
 
-  function query(index, terms, presence) {
-    var results = index.query(function (q) {
-      terms.forEach(function (t) {
-        q.term(t.term, {
-          usePipeline: false,
-          wildcard: t.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-          presence: presence
-        });
+  /* [{ref, score, occupation}] best first: matches() in query.py, which says why this is what
+     lunr's query computes. occupation: the result matched through its occupations. */
+  function run(compact, terms) {
+    var rows = compact.terms.map(function (row) { return { row: row, reached: reachedBy(terms, row[0]) }; })
+      .filter(function (entry) { return entry.reached.length; });
+    if (!rows.length) return [];
+    var length = Math.sqrt(rows.reduce(function (sum, entry) { return sum + entry.reached.length * entry.reached.length; }, 0));
+    var totals = new Float64Array(compact.documents), covered = new Int32Array(compact.documents);
+    var fields = new Int32Array(compact.documents), touched = [];
+    rows.forEach(function (entry) {
+      var postings = entry.row[1], numbers = Object.keys(postings);
+      var withTerm = 0;
+      numbers.forEach(function (number) { withTerm += new Set(postings[number]).size; });
+      var termIdf = idf(withTerm, compact.documents), count = entry.reached.length;
+      var mask = 0;
+      entry.reached.forEach(function (t) { mask |= 1 << terms.indexOf(t); });
+      numbers.forEach(function (number) {
+        var refs = postings[number], boost = compact.fields[number][1];
+        for (var i = 0; i < refs.length; ) {
+          var ref = refs[i], tf = 0;
+          while (i < refs.length && refs[i] === ref) { tf++; i++; } // a repeated ref is a repeated token
+          if (!fields[ref]) touched.push(ref);
+          totals[ref] += count * round3(termIdf * ((K1 + 1) * tf) / (K1 + tf) * boost);
+          covered[ref] |= mask;
+          fields[ref] |= 1 << number;
+        }
       });
     });
-    return ranked(results.map(function (r) {
-      return { ref: Number(r.ref), score: r.score, coverage: coverage(terms, Object.keys(r.matchData.metadata)) };
-    }));
+    var everything = touched.filter(function (ref) { return bits(covered[ref]) === terms.length; });
+    if (!everything.length) everything = touched;
+    var occupation = compact.fields.findIndex(function (field) { return field[0] === "o"; });
+    return everything.map(function (ref) {
+      var score = totals[ref] / length;
+      return { ref: ref, score: score, coverage: bits(covered[ref]), key: Math.round(score * 1e6), occupation: Boolean(fields[ref] >> occupation & 1) };
+    }).sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
+      .map(function (r) { return { ref: r.ref, score: r.score, occupation: r.occupation }; });
   }
 
-  /* How many of the query's terms a result matched (a prefix term through any expansion). */
-  function coverage(terms, matched) {
-    return terms.filter(function (t) {
-      return matched.some(function (m) { return m === t.term || (t.prefix && m.startsWith(t.term)); });
-    }).length;
-  }
-
-  /* More of the query's terms first, then by score, then by ref; scores are compared at 6
-     decimals so that Python and JavaScript, which may differ in the last bit, agree. */
-  function ranked(results) {
-    return results
-      .map(function (r) { return { ref: r.ref, score: r.score, coverage: r.coverage, key: Math.round(r.score * 1e6) }; })
-      .sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
-      .map(function (r) { return { ref: r.ref, score: r.score }; });
+  function bits(mask) {
+    var count = 0;
+    for (; mask; mask &= mask - 1) count++;
+    return count;
   }
 
   function search(store, text) {
     var terms = tokenizer.queryTerms(text);
-    return store.indexFor(terms).then(function (index) { return run(index, terms); });
+    return store.termsFor(terms).then(function (compact) { return run(compact, terms); });
   }
 
   /* The status a reader sees today: Organisation.public_status in mulu/model.py. */
@@ -141,15 +163,54 @@
     return Math.round(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86400000);
   }
 
-  /* One organisation of the display data (see display_data in index.py) as an object. */
-  function organisation(display, ref) {
-    var row = display.orgs[ref];
+  /* The display rows (see display_data in index.py), fetched by file of manifest.display.rows
+     rows (search_files in shards.py): showing results fetches only the files of their refs. */
+  function DisplayStore(manifest, fetchJson) {
+    this.manifest = manifest;
+    this.fetchJson = fetchJson; // (path under search/) => Promise of the parsed file
+    this.files = new Map();
+  }
+  DisplayStore.prototype.file = function (path) {
+    if (!this.files.has(path)) this.files.set(path, this.fetchJson(path));
+    return this.files.get(path);
+  };
+  /* Promise of the display rows of refs, in their order. */
+  DisplayStore.prototype.rows = function (refs) {
+    var store = this, per = this.manifest.display.rows;
+    return Promise.all(refs.map(function (ref) {
+      return store.file("orgs/" + Math.floor(ref / per) + ".json").then(function (rows) { return rows[ref % per]; });
+    }));
+  };
+  /* Promise of the occupations ("code title") the display rows name by number. */
+  DisplayStore.prototype.occupations = function () { return this.file("occupations.json"); };
+  /* Promise of what the filters need of refs: from the facets file when the display data is
+     split (so filtering does not fetch every display file), else from the display rows. */
+  DisplayStore.prototype.facts = function (refs) {
+    var manifest = this.manifest;
+    var facetRows = manifest.display.facets
+      ? this.file("facets.json").then(function (all) { return refs.map(function (ref) { return all[ref]; }); })
+      : this.rows(refs).then(function (rows) { return rows.map(function (row) { return row.slice(3, 9); }); });
+    return facetRows.then(function (rows) { return rows.map(function (row) { return facts(manifest, row); }); });
+  };
+
+  /* Status, validity, district, type and levels of a facet row (a display row's items 3 to 8). */
+  function facts(manifest, row) {
     return {
-      ref: ref, creditCode: row[0], name: row[1], filingNo: row[2], status: row[3],
-      validFrom: row[4], validUntil: row[4] === null ? null : row[4] + row[5],
-      district: display.districts[row[6]], type: display.types[row[7]], levels: row[8],
-      occupations: row[9].map(function (i) { return display.occupations[i]; })
+      status: row[0], validFrom: row[1], validUntil: row[1] === null ? null : row[1] + row[2],
+      district: manifest.districts[row[3]], type: manifest.types[row[4]], levels: row[5]
     };
+  }
+
+  /* One organisation of a display row as an object; its occupations are named when the
+     occupations table is given. */
+  function organisation(manifest, ref, row, occupations) {
+    var org = facts(manifest, row.slice(3, 9));
+    org.ref = ref;
+    org.creditCode = row[0];
+    org.name = row[1];
+    org.filingNo = row[2];
+    org.occupations = occupations ? row[9].map(function (i) { return occupations[i]; }) : [];
+    return org;
   }
 
   /* The occupations ("code title") one of whose tokens a query term reaches. */
@@ -164,7 +225,8 @@
   }
 
   return {
-    expand: expand, SingleFileStore: SingleFileStore, search: search, run: run,
+    decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
+    DisplayStore: DisplayStore, search: search, run: run,
     publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation,
     matchedOccupations: matchedOccupations
   };

@@ -4,9 +4,8 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-search]");
-  if (!form || !window.lunr || !window.MuluSearch) return;
+  if (!form || !window.MuluSearch) return;
 
-  var MAX_SHOWN = 50;
   var STATUS_CLASSES = {
     "公示中": "notice", "有效": "valid", "即将到期": "expiring", "已过期": "expired",
     "已移出": "removed", "未生效": "pending"
@@ -15,19 +14,31 @@
   var input = form.elements.q;
   var message = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var store = new MuluSearch.SingleFileStore(function () { return fetchJson(form.dataset.index); });
-  var display = null;
+  var manifestUrl = new URL(form.dataset.index, location.href);
+  var stores = null;
   var latest = 0; // answers to older keystrokes that arrive late are dropped
 
-  function fetchJson(url) {
+  function fetched(url) {
     return fetch(url).then(function (response) {
       if (!response.ok) throw new Error(url + ": " + response.status);
-      return response.json();
+      return response;
     });
   }
 
-  function displayData() {
-    return display || (display = fetchJson(form.dataset.orgs));
+  function fetchJson(url) { return fetched(url).then(function (response) { return response.json(); }); }
+
+  /* The manifest first (see mulu/search/shards.py), then the files it names, relative to it. */
+  function loadStores() {
+    return stores || (stores = fetchJson(manifestUrl).then(function (manifest) {
+      function url(path) { return new URL(path, manifestUrl); }
+      return {
+        manifest: manifest,
+        index: new MuluSearch.ShardedStore(manifest, function (path) {
+          return fetched(url(path)).then(function (response) { return response.text(); });
+        }),
+        display: new MuluSearch.DisplayStore(manifest, function (path) { return fetchJson(url(path)); })
+      };
+    }));
   }
 
   function filters() {
@@ -45,37 +56,76 @@
       (!wanted.status || status === wanted.status);
   }
 
+  /* Promise of the refs that pass the filters, best first; only fetches what filters need
+     when a filter is set. */
+  function filtered(s, refs, today) {
+    var wanted = filters();
+    if (!Object.keys(wanted).some(function (key) { return wanted[key]; })) return Promise.resolve(refs);
+    return s.display.facts(refs).then(function (facts) {
+      return refs.filter(function (ref, i) {
+        return keep(facts[i], MuluSearch.publicStatus(facts[i], today, s.manifest.warningDays), wanted);
+      });
+    });
+  }
+
+  // A 22-character certificate number (职业技能等级证书编号) is answered by the verification page.
+  function certificateNumber(text) {
+    var compact = text.replace(/\s+/g, "").toUpperCase();
+    return /^[SY]\d{21}$/.test(compact) ? compact : null;
+  }
+
+  function verifyUrl(certificate) {
+    return form.dataset.verify + "?cert=" + encodeURIComponent(certificate);
+  }
+
+  function showCertificate(certificate, text) {
+    var item = element("li", "result");
+    item.append(element("a", "result-name", "核验证书 " + certificate));
+    item.firstChild.href = verifyUrl(certificate);
+    list.dataset.query = text;
+    list.replaceChildren(item);
+    message.textContent = "这是一个职业技能等级证书编号：打开证书核验，查看发证机构及其在发证当年可评价的职业和等级。";
+  }
+
   function update() {
     var text = input.value.trim();
     var ticket = ++latest;
     if (onPage) rememberInAddress();
-    if (!text) { show([], text); return; }
+    if (!text) { show([], 0, text); return; }
+    var certificate = certificateNumber(text);
+    if (certificate) { showCertificate(certificate, text); return; }
     var started = performance.now();
-    Promise.all([MuluSearch.search(store, text), displayData()]).then(function (answer) {
-      if (ticket !== latest) return;
-      var data = answer[1];
-      var today = MuluSearch.dayNumber(new Date());
-      var wanted = filters();
-      var shown = [];
-      answer[0].forEach(function (result) {
-        var org = MuluSearch.organisation(data, result.ref);
-        var status = MuluSearch.publicStatus(org, today, data.warningDays);
-        if (keep(org, status, wanted)) shown.push({ org: org, status: status });
+    var today = MuluSearch.dayNumber(new Date());
+    loadStores().then(function (s) {
+      var byOccupation = new Set(); // refs that matched through their occupations
+      return MuluSearch.search(s.index, text).then(function (results) {
+        results.forEach(function (r) { if (r.occupation) byOccupation.add(r.ref); });
+        return filtered(s, results.map(function (r) { return r.ref; }), today);
+      }).then(function (refs) {
+        var shown = refs.slice(0, s.manifest.shown);
+        var named = shown.some(function (ref) { return byOccupation.has(ref); });
+        return Promise.all([s.display.rows(shown), named ? s.display.occupations() : null]).then(function (found) {
+          if (ticket !== latest) return;
+          show(found[0].map(function (row, i) {
+            var org = MuluSearch.organisation(s.manifest, shown[i], row, found[1]);
+            return { org: org, status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
+          }), refs.length, text);
+          list.dataset.searchMs = (performance.now() - started).toFixed(1);
+        });
       });
-      show(shown, text);
-      list.dataset.searchMs = (performance.now() - started).toFixed(1);
     }).catch(function () {
       if (ticket === latest) message.textContent = "搜索暂时无法使用，请稍后再试，或浏览机构名录。";
     });
   }
 
-  function show(found, text) {
+  /* The shown results of a query that found total organisations. */
+  function show(shown, total, text) {
     list.dataset.query = text; // which query the list answers
-    list.replaceChildren.apply(list, found.slice(0, MAX_SHOWN).map(function (item) { return resultItem(item, text); }));
+    list.replaceChildren.apply(list, shown.map(function (item) { return resultItem(item, text); }));
     if (!text) message.textContent = "";
-    else if (!found.length) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
-    else if (found.length > MAX_SHOWN) message.textContent = "找到 " + found.length + " 个机构，显示最相关的 " + MAX_SHOWN + " 个。";
-    else message.textContent = "找到 " + found.length + " 个机构。";
+    else if (!total) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
+    else if (total > shown.length) message.textContent = "找到 " + total + " 个机构，显示最相关的 " + shown.length + " 个。";
+    else message.textContent = "找到 " + total + " 个机构。";
   }
 
   function element(tag, className, text) {
@@ -90,7 +140,7 @@
     var li = element("li", "result");
     var link = element("a", "result-name", org.name);
     link.href = form.dataset.orgUrl + encodeURIComponent(org.creditCode) + "/";
-    li.append(link, " ", element("span", "status status-" + STATUS_CLASSES[item.status], item.status));
+    li.append(link, " ", element("span", "badge badge-" + STATUS_CLASSES[item.status], item.status));
     li.append(element("p", "result-number", org.filingNo ? "备案编号 " + org.filingNo : "公示中，尚未备案"));
     var matched = MuluSearch.matchedOccupations(org.occupations, text);
     if (matched.length) {
@@ -116,13 +166,18 @@
 
   form.action = form.dataset.page; // with JavaScript, Enter opens the search page
   form.addEventListener("submit", function (event) {
-    if (!onPage) return;
-    event.preventDefault();
-    update();
+    var certificate = certificateNumber(input.value);
+    if (certificate) {
+      event.preventDefault();
+      location.assign(verifyUrl(certificate));
+    } else if (onPage) {
+      event.preventDefault();
+      update();
+    }
   });
   form.addEventListener("input", update);
-  // Fetch and load the index while the reader is still placing the cursor, not after the first key.
-  input.addEventListener("focus", function () { store.indexFor([]); displayData(); }, { once: true });
+  // Fetch the manifest while the reader is still placing the cursor, not after the first key.
+  input.addEventListener("focus", loadStores, { once: true });
   if (onPage) restoreFromAddress();
   if (input.value.trim()) update();
 })();

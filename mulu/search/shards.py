@@ -1,0 +1,176 @@
+"""The search files of a site, split so that a first query fetches little.
+
+``search/manifest.json`` is fetched first: the number of documents and the fields (all lunr's
+scoring needs besides a term's own postings), the display tables, and ``index``, the first
+key of each index shard. The index's terms, in UTF-16 order, are cut into runs of about
+``SHARD_BYTES``; shard ``i`` (``search/index/{i}.txt``, lines of :func:`index.encode_rows`)
+holds the terms from ``index[i]`` up to ``index[i + 1]``. Every term starting with some prefix
+lies in one run of consecutive shards, so a one-character query or the start of a 备案编号
+finds every term it expands to (:func:`shards_for`), and a term's postings are never split,
+so the loaded shards score exactly as the whole index does.
+
+The display rows (:func:`index.display_data`) are cut by ref into ``search/orgs/{i}.json`` of
+``display.rows`` rows, so showing results fetches only their files; ``search/facets.json``
+holds what the filters need of every organisation and is fetched only when a filter is set;
+``search/occupations.json``, the occupations the rows name by number, only when a shown result
+matched through its occupations (the result then names them). A small site keeps one index
+shard and one display file, and then needs no facets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import json
+from pathlib import Path
+
+from ..model import Registry
+from .index import (FIELDS, decode_rows, display_data, encode_rows, field_tokens, build_index,
+                    posting_text, ranked_organisations, shared_prefix, to_json, utf16)
+from .query import matches
+from .tokenizer import QueryTerm, query_terms
+
+FORMAT = 2
+SHARD_BYTES = 8 * 1024  # raw bytes of terms an index shard aims at
+SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
+DISPLAY_ROWS = 8  # rows of a display file: the results shown fetch a bounded amount
+SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data stays one file
+SHOWN = 20  # results the page shows; the rest are only counted
+PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
+
+
+def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each."""
+    sizes = [len(term) * 3 + len(posting) for term, posting in rows]
+    if sum(sizes) <= SINGLE_INDEX_BYTES:
+        return [rows]
+    shards, start, filled = [], 0, 0
+    for end, size in enumerate(sizes, 1):
+        filled += size
+        if filled >= SHARD_BYTES:
+            shards.append(rows[start:end])
+            start, filled = end, 0
+    if start < len(rows):
+        shards.append(rows[start:])
+    return shards
+
+
+def separator(before: str, first: str) -> str:
+    """The shortest start of ``first`` that sorts after ``before`` (UTF-16 order), so the
+    manifest's keys stay short; never ending inside a surrogate pair."""
+    units = utf16(first)
+    length = shared_prefix(utf16(before), units) + 1
+    if 0xD8 <= units[2 * length - 2] <= 0xDB:
+        length += 1
+    return units[:2 * length].decode("utf-16-be")
+
+
+def shards_for(keys: list[str], term: QueryTerm) -> range:
+    """The shards holding ``term``, or every term it is the start of when it is a prefix:
+    the shard whose range holds the term itself, then each shard whose key starts with it."""
+    units = [utf16(key) for key in keys]
+    wanted = utf16(term.term)
+    first = last = bisect.bisect_right(units, wanted) - 1
+    while term.prefix and last + 1 < len(units) and units[last + 1].startswith(wanted):
+        last += 1
+    return range(first, last + 1)
+
+
+def shard_index(compact: dict) -> tuple[list[str], dict[str, bytes]]:
+    """The manifest's ``index`` keys and the shard files, by path under ``search/``."""
+    shards = split_terms([(term, posting_text(postings)) for term, postings in compact["terms"]])
+    keys = [""] + [separator(before[-1][0], shard[0][0]) for before, shard in zip(shards, shards[1:])]
+    return keys, {f"index/{n}.txt": encode_rows(shard).encode("utf-8") for n, shard in enumerate(shards)}
+
+
+def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
+    """Every search file, by path under ``search/``."""
+    compact = build_index(field_tokens(ranked_organisations(registry), settings))
+    keys, files = shard_index(compact)
+    display = display_data(registry, settings)
+    rows = display.pop("orgs")
+    files["occupations.json"] = to_json(display.pop("occupations"))
+    per_file = max(len(rows), 1) if len(rows) <= SINGLE_DISPLAY_ROWS else DISPLAY_ROWS
+    files |= {f"orgs/{n}.json": to_json(rows[start:start + per_file])
+              for n, start in enumerate(range(0, max(len(rows), 1), per_file))}
+    split_display = len(rows) > per_file
+    if split_display:
+        files["facets.json"] = to_json([row[FACETS] for row in rows])
+    manifest = {
+        "format": FORMAT,
+        "documents": compact["documents"],
+        "fields": compact["fields"],
+        "index": keys,
+        "display": {"rows": per_file, "facets": split_display},
+        "shown": SHOWN,
+        **display,
+    }
+    return {"manifest.json": to_json(manifest), **files}
+
+
+def gzip_size(data: bytes) -> int:
+    """Bytes a web server sends for the file, gzipped."""
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def read_manifest(output: str | Path) -> dict:
+    return json.loads((Path(output) / "search" / "manifest.json").read_bytes())
+
+
+def index_files(manifest: dict, terms: list[QueryTerm]) -> list[str]:
+    """The index shards a query needs, in key order (so their terms stay in UTF-16 order)."""
+    numbers = sorted({n for term in terms for n in shards_for(manifest["index"], term)})
+    return [f"search/index/{n}.txt" for n in numbers]
+
+
+def load_terms(output: str | Path, manifest: dict, files: list[str]) -> dict:
+    """The index made of some shards' terms, for :func:`index.lunr_index`."""
+    terms = [row for path in files for row in decode_rows((Path(output) / path).read_text("utf-8"))]
+    return {"documents": manifest["documents"], "fields": manifest["fields"], "terms": terms}
+
+
+def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
+    """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
+    fetches to answer ``query`` typed by a first-time reader (no filters): its scripts, the
+    manifest, the index shards of the query's terms, the display files of the results it
+    shows and, when one of those matched through its occupations (the page then names them),
+    the occupations."""
+    manifest = read_manifest(output)
+    terms = query_terms(query)
+    shards = index_files(manifest, terms)
+    shown = matches(load_terms(output, manifest, shards), terms)[:manifest["shown"]]
+    rows = manifest["display"]["rows"]
+    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards,
+             *(f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown}))]
+    if any(OCCUPATIONS_FIELD in fields for _, _, fields in shown):
+        paths.append("search/occupations.json")
+    return [(path, gzip_size((Path(output) / path).read_bytes())) for path in paths]
+
+
+OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
+
+
+def search_paths(manifest: dict) -> dict[str, list[str]]:
+    """The site's search files by group: the page's scripts, the manifest, the index shards,
+    the display files and the facets."""
+    rows = manifest["display"]["rows"]
+    return {
+        "scripts": list(PAGE_SCRIPTS),
+        "manifest": ["search/manifest.json"],
+        "index": [f"search/index/{n}.txt" for n in range(len(manifest["index"]))],
+        "orgs": [f"search/orgs/{n}.json" for n in range(max(1, -(-manifest["documents"] // rows)))],
+        "facets": ["search/facets.json"] if manifest["display"]["facets"] else [],
+        "occupations": ["search/occupations.json"],
+    }
+
+
+def payload_sizes(output: str | Path) -> list[tuple[str, int, int, int, int]]:
+    """``(group, files, bytes, bytes gzipped, largest file gzipped)`` of the built site's
+    search files (see :func:`search_paths`)."""
+    found = []
+    for group, paths in search_paths(read_manifest(output)).items():
+        data = [(Path(output) / path).read_bytes() for path in paths]
+        zipped = [gzip_size(d) for d in data]
+        found.append((group, len(data), sum(map(len, data)), sum(zipped), max(zipped, default=0)))
+    return found
