@@ -109,4 +109,5 @@ def build_in_two(site: Site, main_stages, worker_stages, shared: Callable[[Site,
             shared(site, chunk)
     finally:
         written, unchanged = worker.result()
+        gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
     site.take_over(written, unchanged)
