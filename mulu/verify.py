@@ -16,8 +16,8 @@ The answer is "unknown" rather than "not authorised" when
 
 From the ledger each organisation gets a :class:`Timeline` (its events, status segments and
 authorisation intervals). Answers are computed from the timeline alone, here and in the browser
-(``theme/static/js/verify.js``), which reads the same timelines and the same message templates
-from the compact file :func:`compact` makes.
+(``theme/static/js/verify-core.js``), which reads the same timelines and the same message
+templates from the compact files :func:`compact` makes.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EPOCH = dt.date(1970, 1, 1)
 
 # Every sentence an answer or an input check can give, by reason code. The browser receives
-# these templates in the compact file and fills them in the same way (``{name}`` → value).
+# these templates in the compact files and fills them in the same way (``{name}`` → value).
 TEXTS = {
     AUTHORISED: "已获授权：{date} 当日该机构已备案（备案有效期 {valid_from} 至 {valid_until}），"
                 "可评价 {occupation} {level}；该项授权期间为 {start} 至 {end}。",
@@ -397,25 +397,61 @@ def describe(line: Timeline, index: int, code: str, names: Names) -> str:
     return f"{event.date} {event.event}{bracketed(event.document)} {change}".rstrip()
 
 
-# --- the compact file for the browser ------------------------------------------------------------
+# --- the compact files for the browser -----------------------------------------------------------
 STATUS_INDEX = {status: index for index, status in enumerate(STATUSES)}
 EVENT_INDEX = {event: index for index, event in enumerate(EVENTS)}
+KEYS_PER_BUCKET = 64  # keys (credit codes and 备案编号) a bucket file aims at
+
+
+def key_hash(key: str) -> int:
+    """32-bit FNV-1a over the UTF-16 code units of ``key``; ``keyHash`` in verify-core.js is the same."""
+    value = 0x811C9DC5
+    encoded = key.encode("utf-16-le")
+    for unit in (encoded[i] | encoded[i + 1] << 8 for i in range(0, len(encoded), 2)):
+        value = ((value ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def bucket_of(key: str, count: int) -> int:
+    """The bucket file holding the organisation whose credit code or 备案编号 is ``key`` (as looked
+    up: trimmed and upper-cased)."""
+    return key_hash(key) % count
+
+
+def bucket_count(keys: int) -> int:
+    """A power of two, so the count, and with it every bucket's address, changes only when the
+    registry doubles or halves."""
+    count = 1
+    while count * KEYS_PER_BUCKET < keys:
+        count *= 2
+    return count
 
 
 def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dict:
-    """Every timeline in short keys, dates as day numbers, occupation names listed once.
+    """The browser's data: ``meta``, what every question needs, ``occupations``, the names of the
+    occupations any interval names, ``[code, title]`` (the page carries them in its form's list
+    of occupations, so meta need not), and ``buckets``, the organisations' timelines spread over
+    ``meta["b"]`` lists so that a question fetches meta and one list.
 
-    ``o``: organisations ``{c: credit code, f: 备案编号, n: name, e: events [day, event, document],
-    s: segments [start, status, event, valid_from, valid_until], g: intervals (see
-    :func:`compact_intervals`)}``; events, statuses and occupations are indexes into ``ev``, ``st``
-    and ``oc``; ``t`` holds the sentence templates.
+    An organisation is in the bucket of its credit code and in that of its 备案编号
+    (:func:`bucket_of`), once when they are the same. Each is ``{c: credit code, f: 备案编号,
+    n: name, e: events [day, event, document], s: segments [start, status, event, valid_from,
+    valid_until], g: intervals (see :func:`compact_intervals`)}``, dates as day numbers; events,
+    statuses and occupations are indexes into meta's ``ev`` and ``st`` and into ``occupations``;
+    meta's ``t`` holds the sentence templates.
     """
     reference = registry.reference
     lines = timelines(registry)
     used = sorted({i.code for line in lines.values() for i in line.intervals})
     occupation_index = {code: index for index, code in enumerate(used)}
-    return {
-        "v": 1,
+    count = bucket_count(sum(1 + bool(line.filing_no) for line in lines.values()))
+    buckets = [[] for _ in range(count)]
+    for line in lines.values():
+        org = compact_timeline(line, occupation_index)
+        for bucket in sorted({bucket_of(key, count) for key in (line.credit_code, line.filing_no) if key}):
+            buckets[bucket].append(org)
+    meta = {
+        "v": 2,
         "asOf": day_number(as_of),
         "province": province,
         "city": city,
@@ -423,10 +459,10 @@ def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dic
         "ev": list(EVENTS),
         "st": list(STATUSES),
         "lv": {str(level.code): level.label for level in reference.levels.values()},
-        "oc": [[code, reference.occupations[code].title] for code in used],
         "t": TEXTS,
-        "o": [compact_timeline(line, occupation_index) for line in lines.values()],
+        "b": count,
     }
+    return {"meta": meta, "occupations": [[code, reference.occupations[code].title] for code in used], "buckets": buckets}
 
 
 def optional_day(day: dt.date | None) -> int | None:

@@ -13,9 +13,9 @@ from collections import Counter
 import pytest
 
 from mulu.grants import parse_occupations
-from mulu.verify import Names, answer, data_date, describe, timeline, timelines
-from tests.verify_cases import (CASES_FILE, IMPORTED, IMPORTED_QUESTIONS, ROOT, TODAY, build_cases, questions, render_cases,
-                                sample_registry)
+from mulu.verify import Names, answer, bucket_count, bucket_of, compact, data_date, describe, key_hash, timeline, timelines
+from tests.verify_cases import (CASES_FILE, IMPORTED, IMPORTED_QUESTIONS, ROOT, SETTINGS, TODAY, build_cases, questions,
+                                render_cases, sample_registry)
 
 SEEDS = (1, 2, 3, 4)
 SCOPE_REASONS = {"scope_ended", "scope_lapsed", "scope_later", "never_in_scope"}
@@ -173,3 +173,24 @@ def test_shared_case_table_is_current(tmp_path):
     (regenerate with ``python -m tests.verify_cases > tests/data/verify-cases.json``)."""
     assert CASES_FILE.read_text(encoding="utf-8") == render_cases(build_cases(tmp_path))
 
+
+
+def test_key_hash_is_fnv1a():
+    """FNV-1a's published 32-bit values: for ASCII keys the UTF-16 code units are the bytes."""
+    assert [key_hash(key) for key in ("", "a", "foobar")] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]
+
+
+def test_bucket_count_grows_with_the_keys():
+    assert [bucket_count(keys) for keys in (0, 64, 65, 128, 129, 50_000)] == [1, 1, 2, 2, 4, 1024]
+
+
+def test_an_organisation_is_in_the_bucket_of_each_of_its_keys_and_nowhere_else(generated):
+    _, registry, _ = generated
+    data = compact(registry, TODAY, SETTINGS["MULU_PROVINCE_CODE"], SETTINGS["MULU_CITY_NAME"])
+    count = data["meta"]["b"]
+    assert count == len(data["buckets"]) > 1
+    for organisations in data["buckets"]:
+        assert len({org["c"] for org in organisations}) == len(organisations)
+    placed = {(org["c"], number) for number, organisations in enumerate(data["buckets"]) for org in organisations}
+    assert placed == {(org.credit_code, bucket_of(key, count)) for org in registry.organisations.values()
+                      for key in (org.credit_code, org.filing_no) if key}

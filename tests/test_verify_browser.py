@@ -5,10 +5,12 @@ number, and explains itself without JavaScript."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from mulu.verify import bucket_of
 from tests.verify_cases import CASES_FILE, IMPORTED, TODAY, sample_registry
 
 pytestmark = pytest.mark.browser
@@ -35,23 +37,44 @@ def page(browser):
     context.close()
 
 
-def test_built_file_is_the_case_tables_data(site):
+def read_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_built_files_are_the_case_tables_data(site):
     output, _ = site
-    assert json.loads((output / "verify" / "authorisations.json").read_text(encoding="utf-8")) == CASES["data"]
+    meta = read_json(output / "verify" / "meta.json")
+    assert meta == CASES["data"]["meta"]
+    assert sorted((output / "verify" / "k").iterdir()) == sorted(output / "verify" / "k" / f"{n}.json" for n in range(meta["b"]))
+    assert [read_json(output / "verify" / "k" / f"{n}.json") for n in range(meta["b"])] == CASES["data"]["buckets"]
+
+
+def test_the_form_lists_the_occupations_the_data_numbers(site, page):
+    """The page reads the occupations' names, which answers quote, from its form's list."""
+    _, base = site
+    page.goto(base + "/verify/")
+    options = page.locator("#occupation-list option")
+    assert [[code, f"{code} {name}"] for code, name in CASES["data"]["occupations"]] == [
+        [value, text] for value, text in zip(options.evaluate_all("os => os.map((o) => o.value)"), options.all_text_contents())]
 
 
 def test_page_script_gives_pythons_answers_for_every_case(site, page):
     _, base = site
     page.goto(base + "/verify/")
     expect(page.locator("#verify")).to_have_attribute("data-ready", "true")
-    results = page.evaluate("""async (questions) => {
-        const data = await (await fetch(document.getElementById("verify").dataset.src)).json();
-        return questions.map((q) => {
-            const { answer } = MuluVerify.ask(data, { org: q.org, occupation: q.occupation, level: String(q.level), date: q.date });
-            return [answer.verdict, answer.code, answer.reason,
-                    answer.events.map((e) => [MuluVerify.isoDate(e.day), e.event, e.document])];
-        });
-    }""", CASES["questions"])
+    results = page.evaluate("""async ([questions, oc]) => {
+        const urls = document.getElementById("verify").dataset;
+        const meta = Object.assign(await (await fetch(urls.meta)).json(), { oc });
+        const fetchBucket = async (n) => (await fetch(urls.bucket.replace("{n}", n))).json();
+        const results = [];
+        for (const q of questions) {
+            const question = { org: q.org, occupation: q.occupation, level: String(q.level), date: q.date };
+            const { answer } = MuluVerify.ask(await MuluVerify.dataFor(meta, MuluVerify.questionKey(question), fetchBucket), question);
+            results.push([answer.verdict, answer.code, answer.reason,
+                          answer.events.map((e) => [MuluVerify.isoDate(e.day), e.event, e.document])]);
+        }
+        return results;
+    }""", [CASES["questions"], CASES["data"]["occupations"]])
     expected = [[q["verdict"], q["code"], q["reason"], q["events"]] for q in CASES["questions"]]
     assert results == expected
 
@@ -74,6 +97,23 @@ def test_shared_link_shows_the_answer(site, page, case):
     expect(page.locator("#org")).to_have_value(case["org"])
 
 
+def verify_requests(page) -> list[str]:
+    """The verification data files the page fetches from now on, as site paths."""
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path)
+            if urlsplit(request.url).path.endswith(".json") else None)
+    return fetched
+
+
+def test_a_question_fetches_meta_and_its_organisations_bucket(site, page):
+    _, base = site
+    fetched = verify_requests(page)
+    page.goto(f"{base}/verify/?org=S000031009999&occupation=6-31-01-03&level=4&date=2025-01-10")
+    expect(page.locator("#answer .verdict")).to_have_text("已获授权")
+    bucket = bucket_of("S000031009999", CASES["data"]["meta"]["b"])
+    assert fetched == ["/verify/meta.json", f"/verify/k/{bucket}.json"]
+
+
 def test_answer_links_to_the_organisation_page(site, page):
     _, base = site
     page.goto(f"{base}/verify/?org=S000031009999&occupation=6-31-01-03&level=3&date=2025-01-10")
@@ -91,11 +131,14 @@ def test_bad_question_gets_a_precise_message(site, page):
 
 def test_certificate_number_leads_to_an_answer(site, page):
     _, base = site
+    fetched = verify_requests(page)
     page.goto(base + "/verify/")
     page.fill("#cert", "S000031009999 24 3 000123")
     page.locator("#certificate-form button").click()
     result = page.locator("#certificate-result")
     expect(result).to_contain_text("证书年份 2024 年，等级 三级/高级工。")
+    # Its issuer's data came from the bucket of the certificate's first 13 characters.
+    assert [path for path in fetched if "/k/" in path] == [f"/verify/k/{bucket_of('S000031009999', CASES['data']['meta']['b'])}.json"]
     options = result.locator(".options a")
     expect(options).to_have_text(["6-31-01-03 电工"])
     expect(result.locator(".options li")).to_have_text(["6-31-01-03 电工（2024 年内授权期间：2024-01-01 至 2024-02-28、2024-04-01 至 2024-12-31）"])

@@ -18,7 +18,8 @@ from mulu.sample import generate
 from mulu.settings import check_settings
 from mulu.store import write_pair
 from mulu.validate import validate_files
-from mulu.verify import (Names, QuestionError, answer, compact, data_date, read_certificate, timelines, verify)
+from mulu.verify import (Names, QuestionError, answer, compact, data_date, key_hash, read_certificate, timelines,
+                         verify)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = check_settings({})
@@ -182,6 +183,11 @@ def certificate_cases(registry, as_of: dt.date) -> list[dict]:
     return cases
 
 
+# Keys whose bucket hash both languages must agree on: ASCII, Chinese, and a character outside the
+# BMP (two UTF-16 code units).
+HASHED_KEYS = ("", "a", "foobar", IMPORTED, "S000031009999", "沪人社职", "\U00020000")
+
+
 def build_cases(folder: Path) -> dict:
     registry, _ = sample_registry(folder, orgs=40, seed=7, with_imported=True)
     as_of = data_date(registry, TODAY)
@@ -190,6 +196,7 @@ def build_cases(folder: Path) -> dict:
         "questions": question_cases(registry, as_of, random.Random(7)),
         "errors": error_cases(registry, as_of),
         "certificates": certificate_cases(registry, as_of),
+        "hashes": [[key, key_hash(key)] for key in HASHED_KEYS],
     }
 
 

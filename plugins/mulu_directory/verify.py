@@ -1,4 +1,5 @@
-"""The /verify/ page, the compact authorisation file it answers from, and the authorisation
+"""The /verify/ page, the compact authorisation files it answers from (``verify/meta.json`` and
+the bucket files ``verify/k/{n}.json``, see :func:`mulu.verify.compact`), and the authorisation
 timeline on each organisation's page."""
 
 from __future__ import annotations
@@ -12,16 +13,24 @@ from mulu.verify import Names, compact, data_date, timeline
 
 from .site import Site
 
-AUTHORISATIONS = "verify/authorisations.json"
+META = "verify/meta.json"
+BUCKET = "verify/k/{n}.json"
+
+
+def compact_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_verify(site: Site) -> None:
     as_of = data_date(site.registry, site.today)
     data = compact(site.registry, as_of, site.settings["MULU_PROVINCE_CODE"], site.settings["MULU_CITY_NAME"])
-    site.write(AUTHORISATIONS, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    site.write(META, compact_json(data["meta"]))
+    for number, organisations in enumerate(data["buckets"]):
+        site.write(BUCKET.format(n=number), compact_json(organisations))
     levels = site.registry.reference.levels
     site.render("verify.html", "verify/index.html", as_of=as_of, levels=[levels[n] for n in sorted(levels, reverse=True)],
-                occupations=data["oc"], data_url=site.url(AUTHORISATIONS), org_url=site.url("org/{code}/"))
+                occupations=data["occupations"], meta_url=site.url(META), bucket_url=site.url(BUCKET),
+                org_url=site.url("org/{code}/"))
 
 
 def timeline_rows(org: Organisation, names: Names) -> list[dict]:

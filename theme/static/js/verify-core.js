@@ -1,5 +1,9 @@
 /* Point-in-time verification in the browser: the same rules and sentences as mulu/verify.py,
- * computed from the compact authorisation file the build writes (verify/authorisations.json).
+ * computed from the compact files the build writes: verify/meta.json, what every question needs,
+ * and the bucket files verify/k/{n}.json, each organisation in the bucket of its credit code and
+ * in that of its 备案编号 (compact in mulu/verify.py). The answering functions take `data`: meta,
+ * with `oc` the occupations [code, name] the organisations' intervals name by index (the page
+ * reads them from its form), and `o` the organisations of the bucket the question needs (dataFor).
  * No DOM here, so node can test it against the Python answers (tests/js/verify.test.js). */
 (function (root, factory) {
   "use strict";
@@ -34,11 +38,44 @@
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
+  /* 32-bit FNV-1a over the UTF-16 code units of key; key_hash in mulu/verify.py is the same. */
+  function keyHash(key) {
+    let value = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) value = Math.imul(value ^ key.charCodeAt(i), 0x01000193) >>> 0;
+    return value;
+  }
+
+  function bucketOf(key, count) {
+    return keyHash(key) % count;
+  }
+
+  /* The data to answer a question about the organisation with this key (null: no organisation
+   * can match): meta and the organisations of the key's bucket, from fetchBucket(number). */
+  async function dataFor(meta, key, fetchBucket) {
+    const organisations = key === null ? [] : await fetchBucket(bucketOf(key, meta.b));
+    return Object.assign({}, meta, { o: organisations });
+  }
+
+  /* A credit code or 备案编号 as typed, trimmed and upper-cased. */
+  function normalKey(text) {
+    return String(text || "").trim().toUpperCase();
+  }
+
+  function isOrgKey(key) {
+    return USCC_SHAPE.test(key) || FILING_NO_SHAPE.test(key);
+  }
+
+  /* The key a question looks its organisation up by, or null when it is not a key's shape. */
+  function questionKey(question) {
+    const key = normalKey(question.org);
+    return isOrgKey(key) ? key : null;
+  }
+
   function bracketed(document) {
     return document ? "（" + document + "）" : "";
   }
 
-  /* Lookups built once per data file: organisations by key, occupations by code, timelines. */
+  /* Lookups built once per data object: organisations by key, occupations by code, timelines. */
   const prepared = new WeakMap();
 
   function prepare(data) {
@@ -148,9 +185,9 @@
   }
 
   function findOrganisation(data, text) {
-    const key = String(text || "").trim().toUpperCase();
+    const key = normalKey(text);
     if (!key) throw new QuestionError(data.t.org_missing);
-    if (!USCC_SHAPE.test(key) && !FILING_NO_SHAPE.test(key)) throw new QuestionError(fill(data.t.org_malformed, { org: key }));
+    if (!isOrgKey(key)) throw new QuestionError(fill(data.t.org_malformed, { org: key }));
     const org = prepare(data).byKey.get(key);
     if (!org) throw new QuestionError(fill(data.t.org_unknown, { org: key }));
     return org;
@@ -175,8 +212,23 @@
    * occupations the issuer was authorised for at its level during its year. Mirrors
    * check_certificate in mulu/codes.py and read_certificate in mulu/verify.py. */
   function readCertificate(data, text) {
+    const checked = checkCertificate(data, text);
+    if (checked.kind !== "ok") return checked;
+    const { filingNo, year, level } = checked;
+    const org = prepare(data).byKey.get(filingNo);
+    if (!org || org.f !== filingNo) return failedReading(data, "certificate_org_unknown", { filing_no: filingNo });
+    return { kind: "ok", message: "", org, year, level, options: certificateOptions(data, org, level, year) };
+  }
+
+  function failedReading(data, kind, values) {
+    return { kind, message: fill(data.t[kind], values || {}), org: null, options: [] };
+  }
+
+  /* What a certificate number says before its issuer is looked up: a failed reading, or
+   * {kind: "ok", filingNo, year, level}. Needs only meta. */
+  function checkCertificate(data, text) {
     const number = String(text || "").replace(/\s+/g, "").toUpperCase();
-    const says = (kind, values) => ({ kind, message: fill(data.t[kind], values || {}), org: null, options: [] });
+    const says = (kind, values) => failedReading(data, kind, values);
     if (!number) return says("empty");
     const chars = [...number];
     if (chars.length !== 22) return says("length", { count: chars.length });
@@ -195,10 +247,13 @@
     if (province !== data.province) {
       return says("other_province", { province, province_name: data.provinces[province], city: data.city });
     }
-    const filingNo = number.slice(0, 13);
-    const org = prepare(data).byKey.get(filingNo);
-    if (!org || org.f !== filingNo) return says("certificate_org_unknown", { filing_no: filingNo });
-    return { kind: "ok", message: "", org, year, level, options: certificateOptions(data, org, level, year) };
+    return { kind: "ok", filingNo: number.slice(0, 13), year, level };
+  }
+
+  /* The key a certificate number's issuer is looked up by, or null when the number fails before. */
+  function certificateKey(data, text) {
+    const checked = checkCertificate(data, text);
+    return checked.kind === "ok" ? checked.filingNo : null;
   }
 
   /* [{code, name, spans: [[from, to], …]}] by code: the stretches of year authorised at level. */
@@ -213,5 +268,6 @@
     return [...byCode.keys()].sort().map((code) => ({ code, name: occupationName(data, code), spans: byCode.get(code) }));
   }
 
-  return { QuestionError, ask, answer, readCertificate, findOrganisation, isoDate, dayNumber, timeline };
+  return { QuestionError, ask, answer, readCertificate, findOrganisation, isoDate, dayNumber, timeline,
+    keyHash, bucketOf, dataFor, questionKey, certificateKey };
 });

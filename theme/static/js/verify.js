@@ -1,5 +1,6 @@
 /* The /verify/ page: reads the question from the address (so answers can be shared as links),
- * answers it with MuluVerify (verify-core.js) and shows the answer with DOM nodes only. */
+ * answers it with MuluVerify (verify-core.js) and shows the answer with DOM nodes only. It
+ * fetches meta.json, then only the bucket file of the organisation a question names. */
 (function () {
   "use strict";
   const V = window.MuluVerify;
@@ -79,14 +80,19 @@
     }
   }
 
-  function answerQuestion(data, params, target) {
+  /* The question in the address, or null when there is none; prompts for a missing date. */
+  function questionIn(params, target) {
     const question = { org: params.get("org"), occupation: params.get("occupation"), level: params.get("level"), date: params.get("date") };
-    if (!question.org && !question.occupation) return;
+    if (!question.org && !question.occupation) return null;
     if (!question.date) {
       show(target, element("p", "请填写证书上的发证日期，再点击「核验」。", "prompt"));
       document.getElementById("date").focus();
-      return;
+      return null;
     }
+    return question;
+  }
+
+  function answerQuestion(data, question, target) {
     try {
       const { org, answer } = V.ask(data, question);
       renderAnswer(target, org, answer);
@@ -96,23 +102,44 @@
     }
   }
 
+  async function fetchJson(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(response.statusText);
+    return response.json();
+  }
+
+  /* Each bucket fetched once: a certificate and the question it leads to name one organisation. */
+  const buckets = new Map();
+  function fetchBucket(number) {
+    if (!buckets.has(number)) buckets.set(number, fetchJson(root.dataset.bucket.replace("{n}", number)));
+    return buckets.get(number);
+  }
+
+  /* [code, name] of each occupation, in the order the data numbers them (see verify.html). */
+  function occupationTable() {
+    return [...document.querySelectorAll("#occupation-list option")].map((option) =>
+      [option.value, option.textContent.slice(option.value.length + 1)]);
+  }
+
   async function start() {
     root.hidden = false;
     const params = new URLSearchParams(window.location.search);
     fillForm(params);
     const answerBox = document.getElementById("answer");
     const certificateBox = document.getElementById("certificate-result");
-    let data;
+    const certificate = params.get("cert");
+    const question = questionIn(params, answerBox);
+    let certificateData, questionData;
     try {
-      const response = await fetch(root.dataset.src);
-      if (!response.ok) throw new Error(response.statusText);
-      data = await response.json();
+      const meta = Object.assign(await fetchJson(root.dataset.meta), { oc: occupationTable() });
+      if (certificate) certificateData = await V.dataFor(meta, V.certificateKey(meta, certificate), fetchBucket);
+      if (question) questionData = await V.dataFor(meta, V.questionKey(question), fetchBucket);
     } catch (error) {
       show(answerBox, element("p", "核验数据加载失败，请刷新页面重试，或在机构页面查看其授权时间线。", "error"));
       return;
     }
-    if (params.get("cert")) renderCertificate(data, certificateBox, params.get("cert"));
-    answerQuestion(data, params, answerBox);
+    if (certificate) renderCertificate(certificateData, certificateBox, certificate);
+    if (question) answerQuestion(questionData, question, answerBox);
     root.dataset.ready = "true";
   }
 
