@@ -16,7 +16,7 @@ ENTRY_SHAPE = re.compile(r"(?P<code>\d-\d\d-\d\d-\d\d) (?P<name>[^:/;]+?)(?:/(?P
 LEVELS_SHAPE = re.compile(r"[1-5](?:-[1-5]|(?:,[1-5])+)?")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     """One occupation (and optional 工种) an organisation may evaluate, at some levels."""
 

@@ -18,7 +18,7 @@ NOT_YET_VALID = "未生效"
 PUBLIC_STATUSES = (NOTICE, VALID, EXPIRING, EXPIRED, REMOVED, NOT_YET_VALID)
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """One line of ``history.csv``: an event and the organisation's state after it."""
 
@@ -35,7 +35,7 @@ class Event:
     note: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Organisation:
     line: int
     credit_code: str
@@ -78,7 +78,7 @@ class Organisation:
         return removals[-1] if removals else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Registry:
     """A validated registry with its history and reference data."""
 

@@ -28,6 +28,9 @@ class InvalidInput(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # rebuilt from its problems when sent between processes
+        return InvalidInput, (self.problems,)
+
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR]

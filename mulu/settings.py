@@ -34,6 +34,8 @@ DEFAULTS: dict[str, object] = {
     "MULU_TODAY": None,
     # Marks every page as sample data while the shipped registry is fictional.
     "MULU_SAMPLE_DATA": False,
+    # Processes that build the site: 2 renders on two cores (a forked worker), 1 in one process.
+    "MULU_BUILD_PROCESSES": 2,
 }
 
 
@@ -50,7 +52,7 @@ def check_settings(settings: dict) -> dict:
     code = merged["MULU_PROVINCE_CODE"]
     if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
         raise SettingsError(f"MULU_PROVINCE_CODE 必须是两位数字的字符串，现为 {code!r}")
-    for key in ("MULU_NOTICE_WORKING_DAYS", "MULU_TERM_YEARS", "MULU_EXPIRY_WARNING_DAYS"):
+    for key in ("MULU_NOTICE_WORKING_DAYS", "MULU_TERM_YEARS", "MULU_EXPIRY_WARNING_DAYS", "MULU_BUILD_PROCESSES"):
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")

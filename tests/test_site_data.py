@@ -45,7 +45,7 @@ def test_registry_xlsx_has_chinese_headers_and_every_row(built_site):
     assert len(rows) == 301
     names = {row[1] for row in rows[1:]}
     assert names == {r["name"] for r in sample_rows()}
-    assert sum(1 for _ in book["备案台账"].iter_rows(values_only=True)) == 1301
+    assert book.sheetnames == ["机构名录"]  # the history is its own download, history.csv
 
 
 def test_formula_like_cells_are_neutralised_in_csv_and_xlsx_only(fixture_site):

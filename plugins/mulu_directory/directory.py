@@ -32,7 +32,7 @@ BADGE = Markup('<span class="badge badge-{}" data-status="{}" data-valid-from="{
 LINK = Markup('<a href="{}">{}</a>')
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One ledger event and what it changed compared with the event before it."""
 
@@ -77,7 +77,7 @@ class Entry:
         return LINK.format(self.url, self.org.name)
 
 
-@dataclass
+@dataclass(slots=True)
 class Holder:
     """An organisation that may evaluate an occupation, with the grant that says so."""
 

@@ -7,12 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
 
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
@@ -30,55 +26,50 @@ def cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def table(records, columns: tuple[Column, ...]) -> list[list[str]]:
-    """Rows of the given columns' values, as the source files spell them."""
-    return [[cell(getattr(record, c.name)) for c in columns] for record in records]
+def table(records, columns: tuple[Column, ...]):
+    """Rows of the given columns' values, as the source files spell them, one at a time: the
+    history has over 100,000 rows at a national scale."""
+    return ([cell(getattr(record, c.name)) for c in columns] for record in records)
 
 
-def csv_bytes(columns: tuple[Column, ...], rows: list[list[str]]) -> bytes:
-    """CSV with a BOM so Excel reads UTF-8, and formula-like cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def csv_bytes(columns: tuple[Column, ...], rows) -> bytes:
+    """CSV with a BOM so Excel reads UTF-8, and formula-like cells neutralised; encoded as it
+    is written, so no copy of the whole text is held."""
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(c.name for c in columns)
     writer.writerows([neutralise(value) for value in row] for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    text.flush()
+    return buffer.getvalue()
 
 
-def xlsx_bytes(sheets: dict[str, tuple[tuple[Column, ...], list[list[str]]]], day: dt.date) -> bytes:
-    """A workbook with one sheet per table, Chinese headers, formula-like cells neutralised, and
-    the same bytes for the same data (fixed document and zip dates) so unchanged files stay put."""
-    book = Workbook(write_only=True)
-    stamp = dt.datetime.combine(day, dt.time())
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = "mulu"
-    for title, (columns, rows) in sheets.items():
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append([header_cell(sheet, column.title) for column in columns])
-        for row in rows:
-            sheet.append([neutralise(value) for value in row])
+def json_bytes(names: list[str], rows: list[list[str]]) -> bytes:
+    """The rows as a JSON array of objects, indented by one space; the same text as
+    ``json.dumps(records, ensure_ascii=False, indent=1)`` without building every record first."""
+    records = (" " + json.dumps(dict(zip(names, row)), ensure_ascii=False, indent=1).replace("\n", "\n ")
+               for row in rows)
+    return ("[\n" + ",\n".join(records) + "\n]" if rows else "[]").encode("utf-8")
+
+
+def xlsx_bytes(title: str, columns: tuple[Column, ...], rows: list[list[str]], day: dt.date) -> bytes:
+    """A one-sheet workbook with Chinese headers and formula-like cells neutralised. Streamed row
+    by row (constant memory) with every cell written as text, as the source files spell it. The
+    same data gives the same bytes (fixed document date; the writer dates zip entries 1980-01-01),
+    so an unchanged file stays put."""
     buffer = io.BytesIO()
-    # ExcelWriter rather than book.save(), which stamps the document with the current time.
-    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return with_fixed_dates(buffer.getvalue(), stamp)
-
-
-def header_cell(sheet, title: str) -> WriteOnlyCell:
-    header = WriteOnlyCell(sheet, value=title)
-    header.font = Font(bold=True)
-    return header
-
-
-def with_fixed_dates(data: bytes, stamp: dt.datetime) -> bytes:
-    """The zip archive with every entry dated ``stamp`` instead of the moment it was written."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info))
-    return out.getvalue()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    book.set_properties({"created": dt.datetime.combine(day, dt.time()), "author": "mulu"})
+    sheet = book.add_worksheet(title)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, [column.title for column in columns], book.add_format({"bold": True}))
+    write = sheet.write_string
+    for number, row in enumerate(rows, 1):
+        for index, value in enumerate(row):
+            if value:  # an empty cell is left out, as openpyxl and Excel leave it
+                write(number, index, neutralise(value))
+    book.close()
+    return buffer.getvalue()
 
 
 def table_schema(columns: tuple[Column, ...]) -> dict:
@@ -110,7 +101,7 @@ def data_package(site: Site) -> dict:
              "encoding": "utf-8", "schema": registry_schema},
             {"name": "registry-xlsx", "path": "registry.xlsx", "format": "xlsx", "scheme": "file",
              "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "description": "工作表「机构名录」与「备案台账」，表头为中文列名", "schema": registry_schema},
+             "description": "工作表「机构名录」，表头为中文列名；备案台账见 history.csv", "schema": registry_schema},
             {"name": "history", "path": "history.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
         ],
@@ -119,16 +110,12 @@ def data_package(site: Site) -> dict:
 
 def write_downloads(site: Site) -> None:
     registry = site.registry
-    registry_rows = table(registry.organisations.values(), REGISTRY_COLUMNS)
-    history_rows = table(registry.events, HISTORY_COLUMNS)
+    registry_rows = list(table(registry.organisations.values(), REGISTRY_COLUMNS))
     site.write("data/registry.csv", csv_bytes(REGISTRY_COLUMNS, registry_rows))
-    site.write("data/history.csv", csv_bytes(HISTORY_COLUMNS, history_rows))
-    names = [c.name for c in REGISTRY_COLUMNS]
-    records = [dict(zip(names, row)) for row in registry_rows]
-    site.write("data/registry.json", json.dumps(records, ensure_ascii=False, indent=1))
-    sheets = {"机构名录": (REGISTRY_COLUMNS, registry_rows), "备案台账": (HISTORY_COLUMNS, history_rows)}
-    site.write("data/registry.xlsx", xlsx_bytes(sheets, site.today))
+    site.write("data/history.csv", csv_bytes(HISTORY_COLUMNS, table(registry.events, HISTORY_COLUMNS)))
+    site.write("data/registry.json", json_bytes([c.name for c in REGISTRY_COLUMNS], registry_rows))
+    site.write("data/registry.xlsx", xlsx_bytes("机构名录", REGISTRY_COLUMNS, registry_rows, site.today))
     site.write("data/datapackage.json", json.dumps(data_package(site), ensure_ascii=False, indent=1))
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
-    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry_rows), events=len(history_rows))
+    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry_rows), events=len(registry.events))

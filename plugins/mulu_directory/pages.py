@@ -15,9 +15,8 @@ OBJECTION_PAGE = "notice-objection"
 
 
 def write_pages(site: Site) -> None:
+    """Every page of this module but the organisations' (see :func:`write_orgs`)."""
     write_home(site)
-    for entry in site.directory.entries:
-        write_org(site, entry)
     write_occupations(site)
     write_notice(site)
     write_removed(site)
@@ -28,6 +27,11 @@ def write_home(site: Site) -> None:
     counts = site.directory.counts
     filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
     site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events())
+
+
+def write_orgs(site: Site, entries: list[Entry]) -> None:
+    for entry in entries:
+        write_org(site, entry)
 
 
 def write_org(site: Site, entry: Entry) -> None:

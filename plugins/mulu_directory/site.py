@@ -56,6 +56,14 @@ class Site:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
+    def take_over(self, written: dict[str, int], unchanged: int) -> None:
+        """Count as ours the files another process of the build wrote."""
+        twice = written.keys() & self.written.keys()
+        if twice:
+            raise DuplicateOutput(f"构建时重复写入 {min(twice)}")
+        self.written.update(written)
+        self.unchanged += unchanged
+
     def render(self, template: str, relpath: str, **context) -> None:
         self.write(relpath, self.env.get_template(template).render(page_path=relpath, **context))
 

@@ -1,0 +1,113 @@
+"""Building on two cores, in forked processes that share the parent's memory copy-on-write.
+
+- Loading runs in a short-lived child: validating a 25,000-organisation registry allocates
+  several times the model's size, and the freed memory would stay scattered in the build's heap.
+  The child sends back only the model, which the parent unpickles into compact memory.
+- Rendering: a worker runs its own stages while the main process runs the others; then both take
+  organisation pages from one shared queue of chunks until none are left, so neither waits for
+  the other. The worker sends back the paths it wrote, which the sitemap and the duplicate-path
+  check need.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import pickle
+import traceback
+from typing import Callable
+
+from mulu.validate import bulk_allocation
+
+from .site import Site
+
+CHUNK = 500  # organisation pages per chunk: small enough to balance, large enough to be cheap
+FORK = multiprocessing.get_context("fork")
+
+
+class WorkerFailed(RuntimeError):
+    """A forked process failed with an error that could not be sent back as it was."""
+
+
+class Forked:
+    """``job()`` running in a forked child; :meth:`result` returns its value or raises its error."""
+
+    def __init__(self, job: Callable[[], object]):
+        self.receiver, sender = FORK.Pipe(duplex=False)
+        self.process = FORK.Process(target=self.run, args=(job, sender), daemon=True)
+        self.process.start()
+        sender.close()
+
+    @staticmethod
+    def run(job, sender) -> None:
+        try:
+            outcome = (True, job())
+        except BaseException as exc:  # sent to the parent, which raises it
+            outcome = (False, exc if picklable(exc) else WorkerFailed(traceback.format_exc()))
+        sender.send(outcome)
+
+    def result(self):
+        try:
+            with bulk_allocation():
+                ok, value = self.receiver.recv()
+        finally:
+            self.process.join()
+        if not ok:
+            raise value
+        return value
+
+
+def picklable(value) -> bool:
+    try:
+        pickle.dumps(value)
+        return True
+    except Exception:
+        return False
+
+
+def in_child(function: Callable, *args):
+    """``function(*args)`` computed in a child process and returned here."""
+    return Forked(lambda: function(*args)).result()
+
+
+class Chunks:
+    """Consecutive slices of a list, handed out once each across processes."""
+
+    def __init__(self, items: list):
+        self.items = items
+        self.taken = FORK.Value("i", 0)
+
+    def __iter__(self):
+        while True:
+            with self.taken.get_lock():
+                start = self.taken.value
+                self.taken.value += CHUNK
+            if start >= len(self.items):
+                return
+            yield self.items[start:start + CHUNK]
+
+
+def build_in_two(site: Site, main_stages, worker_stages, shared: Callable[[Site, list], None], items: list) -> None:
+    """Run ``worker_stages`` in a forked worker and ``main_stages`` here, then ``shared`` on
+    chunks of ``items`` in both, and take over what the worker wrote."""
+    chunks = Chunks(items)
+    gc.freeze()  # the model is built: keep the collector from touching (and so copying) its pages
+
+    def work():
+        site.written, site.unchanged = {}, 0  # report only what this process writes
+        for stage in worker_stages:
+            stage(site)
+        for chunk in chunks:
+            shared(site, chunk)
+        return site.written, site.unchanged
+
+    worker = Forked(work)
+    try:
+        for stage in main_stages:
+            stage(site)
+        for chunk in chunks:
+            shared(site, chunk)
+    finally:
+        written, unchanged = worker.result()
+        gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
+    site.take_over(written, unchanged)
