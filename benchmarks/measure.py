@@ -7,6 +7,7 @@ import hashlib
 import os
 import statistics
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,19 +25,65 @@ class ChildFailed(RuntimeError):
     """A measured command exited non-zero."""
 
 
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it, from ``/proc``."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def tree_pss_kib(root: int) -> int:
+    """Memory of a process tree, pages shared between its processes counted once (PSS)."""
+    total = 0
+    for pid in descendants(root):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples a process tree's PSS every 50 ms and keeps the peak: a build that forks a worker
+    uses the memory of both, which no single process's peak RSS shows."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.05):
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+
+
 def run_child(argv: list[str], cwd: str | Path | None = None, env: dict | None = None) -> Run:
-    """Run a command to the end; its wall time and the peak RSS of it and the children it waited
-    for (``wait4`` reports this child's figure, not the maximum over every child so far)."""
+    """Run a command to the end; its wall time and its peak memory: the larger of the whole
+    process tree's sampled PSS and the largest single process's peak RSS (``wait4``)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sampler = TreeMemory(process.pid)
+    sampler.start()
     output = process.stdout.read()
+    sampler.done.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     process.stdout.close()
     if process.returncode:
         raise ChildFailed(f"{argv[0]} exited {process.returncode}:\n{output.decode('utf-8', 'replace')[-4000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return Run(seconds, max(usage.ru_maxrss, sampler.peak_kib) / 1024)  # both in KiB on Linux
 
 
 def median_run(runs: list[Run]) -> Run:
