@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import statistics
@@ -11,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from mulu.search.shards import gzip_size as search_gzip_size
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -98,7 +99,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def gzip_size(data: bytes) -> int:
     """Bytes on the wire with gzip: files already gzipped (Pagefind's) travel as they are."""
-    return len(data) if data.startswith(GZIP_MAGIC) else len(gzip.compress(data, 9, mtime=0))
+    return len(data) if data.startswith(GZIP_MAGIC) else search_gzip_size(data)
 
 
 def tree_stats(root: Path) -> tuple[int, int]:

@@ -87,10 +87,12 @@ def test_query_and_filters_are_kept_in_the_address(page, site_url):
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
     page.select_option("#filter-status", "已移出")
     page.wait_for_function("() => location.search.includes('status=')")
+    page.wait_for_function("""() => { const badges = [...document.querySelectorAll('#search-results .badge')];
+        return badges.length > 0 && badges.every((b) => b.textContent === '已移出'); }""")
     shared = page.url
     assert "q=%E7%94%B5%E5%B7%A5" in shared
     statuses = set(page.locator("#search-results .badge").all_text_contents())
-    assert statuses <= {"已移出"}
+    assert statuses == {"已移出"}
     other = page.context.browser.new_page()
     other.goto(shared)
     other.wait_for_function("() => document.querySelector('#search-status').textContent !== ''")
@@ -159,7 +161,8 @@ def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_u
     page.goto(f"{sharded_site_url}/search/")
     page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke
     page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
-    assert all("养老护理员" in line for line in page.locator(".result-occupations").all_text_contents())
+    matched = page.locator(".result-occupations").all_text_contents()
+    assert len(matched) == 20 and all("养老护理员" in line for line in matched)
     assert page.locator("#search-results li").count() == 20
     index = [path for path in fetched if path.startswith("index/")]
     shown = [path for path in fetched if path.startswith("orgs/")]
