@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .grants import Grant
+from .grants import Grant, pickled_by_fields
 from .reference import Reference
 
 # What the public is shown, computed for a given day.
@@ -18,6 +18,7 @@ NOT_YET_VALID = "未生效"
 PUBLIC_STATUSES = (NOTICE, VALID, EXPIRING, EXPIRED, REMOVED, NOT_YET_VALID)
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Event:
     """One line of ``history.csv``: an event and the organisation's state after it."""
@@ -35,6 +36,7 @@ class Event:
     note: str
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Organisation:
     line: int
@@ -85,6 +87,10 @@ class Registry:
     organisations: dict[str, Organisation]  # by credit code, in registry order
     events: list[Event]  # in history.csv order
     reference: Reference
+    # Credit code -> digest of the organisation's registry row and history rows as written, in
+    # order, line numbers left out: what everything shown of it alone is made from (the build
+    # cache's key).
+    digests: dict[str, bytes] = field(default_factory=dict)
 
     def by_filing_no(self, filing_no: str) -> Organisation | None:
         return next((o for o in self.organisations.values() if o.filing_no == filing_no), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import codes
 from .csvio import Table, read_lock, read_table, recover
-from .grants import format_occupations, parse_occupations
+from .grants import Grant, format_occupations, parse_occupations
 from .model import Event, Organisation, Registry
 from .problems import WARNING, InvalidInput, Problem, errors
 from .reference import Reference
@@ -99,21 +100,27 @@ def choice_rule(allowed: tuple[str, ...]) -> CellRule:
 def occupations_rule(reference: Reference, required: bool) -> CellRule:
     def rule(value: str):
         if not value and not required:
-            return (), []
-        grants, found = parse_occupations(value)
-        grants = tuple(grants)  # shared by every row with this text, so immutable
-        seen = set()
-        for grant in grants:
-            occupation = reference.occupations.get(grant.code)
-            if occupation is None:
-                found.append(f"职业代码 {grant.code} 不在职业分类目录（reference/occupations.csv）中")
-            elif not occupation.accepts_name(grant.name):
-                found.append(f"职业代码 {grant.code} 在目录中的名称是「{occupation.title}」，这里写的是「{grant.name}」")
-            if grant.code in seen:
-                found.append(f"职业 {grant.code} 出现了两次，请合并为一项")
-            seen.add(grant.code)
-        return grants, found
+            return (), ()
+        return checked_occupations(reference, value)
     return rule
+
+
+@lru_cache(maxsize=1 << 17)
+def checked_occupations(reference: Reference, value: str) -> tuple[tuple[Grant, ...], tuple[str, ...]]:
+    """An ``occupations`` cell's grants and problems. Cached: the registry's cells recur in the
+    history (an organisation's latest event repeats them)."""
+    grants, found = parse_occupations(value)
+    seen = set()
+    for grant in grants:
+        occupation = reference.occupations.get(grant.code)
+        if occupation is None:
+            found.append(f"职业代码 {grant.code} 不在职业分类目录（reference/occupations.csv）中")
+        elif not occupation.accepts_name(grant.name):
+            found.append(f"职业代码 {grant.code} 在目录中的名称是「{occupation.title}」，这里写的是「{grant.name}」")
+        if grant.code in seen:
+            found.append(f"职业 {grant.code} 出现了两次，请合并为一项")
+        seen.add(grant.code)
+    return tuple(grants), tuple(found)  # shared by every row with this text, so immutable
 
 
 def read_columns(table: Table, rules: dict[str, CellRule], sink: list[Problem]) -> dict[str, list]:
@@ -398,8 +405,22 @@ def _validate_files(registry_path: Path, history_path: Path, reference: Referenc
     problems.sort(key=lambda p: (p.file != registry_table.label, p.line))
     registry = None
     if not errors(problems):
-        registry = Registry({o.credit_code: o for o in orgs}, events, reference)
+        registry = Registry({o.credit_code: o for o in orgs}, events, reference, row_digests(registry_table, history_table))
     return Report(problems, registry, registry_table.label, history_table.label)
+
+
+def row_digests(registry_table: Table, history_table: Table) -> dict[str, bytes]:
+    """Credit code -> digest of its registry row and its history rows, cells as written. A valid
+    cell holds no control character, so the separators cannot be mistaken for its text."""
+    code_at = HISTORY_FIELDS.index("credit_code")
+    events: dict[str, list[str]] = defaultdict(list)
+    for cells in history_table.records:
+        events[cells[code_at]].append("\x1f".join(cells))
+    blake2b = hashlib.blake2b
+    return {
+        cells[0]: blake2b("\x1e".join(["\x1f".join(cells), *events[cells[0]]]).encode(), digest_size=16).digest()
+        for cells in registry_table.records
+    }
 
 
 def load_registry(settings: dict, today: dt.date, registry_path=None, history_path=None) -> Registry:

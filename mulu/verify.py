@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import codes
 from .model import Event, Organisation, Registry
@@ -427,6 +428,48 @@ def bucket_count(keys: int) -> int:
     return count
 
 
+class Keys(NamedTuple):
+    """What the layout of the compact files needs of one organisation's timeline."""
+
+    occupations: frozenset[str]  # the occupations its intervals name
+    hashes: tuple[int, ...]  # :func:`key_hash` of its credit code and of its 备案编号 if it has one
+
+
+def layout_keys(line: Timeline) -> Keys:
+    return Keys(frozenset(i.code for i in line.intervals),
+                tuple(key_hash(key) for key in (line.credit_code, line.filing_no) if key))
+
+
+class Layout:
+    """Where the compact files put each organisation, from every organisation's :class:`Keys`
+    (by credit code, in registry order): the occupations any interval names, numbered, and
+    the credit codes in each bucket."""
+
+    def __init__(self, keys: dict[str, Keys]):
+        self.occupations = sorted(set().union(*(k.occupations for k in keys.values())))
+        self.occupation_index = {code: index for index, code in enumerate(self.occupations)}
+        self.count = bucket_count(sum(len(k.hashes) for k in keys.values()))
+        self.buckets: list[list[str]] = [[] for _ in range(self.count)]
+        for code, k in keys.items():
+            for bucket in sorted({value % self.count for value in k.hashes}):
+                self.buckets[bucket].append(code)
+
+
+def compact_meta(reference: Reference, as_of: dt.date, province: str, city: str, count: int) -> dict:
+    return {
+        "v": 2,
+        "asOf": day_number(as_of),
+        "province": province,
+        "city": city,
+        "provinces": reference.provinces,
+        "ev": list(EVENTS),
+        "st": list(STATUSES),
+        "lv": {str(level.code): level.label for level in reference.levels.values()},
+        "t": TEXTS,
+        "b": count,
+    }
+
+
 def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dict:
     """The browser's data: ``meta``, what every question needs, ``occupations``, the names of the
     occupations any interval names, ``[code, title]`` (the page carries them in its form's list
@@ -440,29 +483,17 @@ def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dic
     statuses and occupations are indexes into meta's ``ev`` and ``st`` and into ``occupations``;
     meta's ``t`` holds the sentence templates.
     """
-    reference = registry.reference
     lines = timelines(registry)
-    used = sorted({i.code for line in lines.values() for i in line.intervals})
-    occupation_index = {code: index for index, code in enumerate(used)}
-    count = bucket_count(sum(1 + bool(line.filing_no) for line in lines.values()))
-    buckets = [[] for _ in range(count)]
-    for line in lines.values():
-        org = compact_timeline(line, occupation_index)
-        for bucket in sorted({bucket_of(key, count) for key in (line.credit_code, line.filing_no) if key}):
-            buckets[bucket].append(org)
-    meta = {
-        "v": 2,
-        "asOf": day_number(as_of),
-        "province": province,
-        "city": city,
-        "provinces": reference.provinces,
-        "ev": list(EVENTS),
-        "st": list(STATUSES),
-        "lv": {str(level.code): level.label for level in reference.levels.values()},
-        "t": TEXTS,
-        "b": count,
+    layout = Layout({code: layout_keys(line) for code, line in lines.items()})
+    return {
+        "meta": compact_meta(registry.reference, as_of, province, city, layout.count),
+        "occupations": occupation_names(registry.reference, layout),
+        "buckets": [[compact_timeline(lines[code], layout.occupation_index) for code in bucket] for bucket in layout.buckets],
     }
-    return {"meta": meta, "occupations": [[code, reference.occupations[code].title] for code in used], "buckets": buckets}
+
+
+def occupation_names(reference: Reference, layout: Layout) -> list[list[str]]:
+    return [[code, reference.occupations[code].title] for code in layout.occupations]
 
 
 def optional_day(day: dt.date | None) -> int | None:

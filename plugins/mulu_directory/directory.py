@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -47,9 +48,16 @@ class Entry:
     org: Organisation
     status: str
     district_code: str
-    history: list[Change]
     levels: tuple[int, ...]  # every level of any grant, from lower to higher skill
     url: str  # the organisation page's address
+    digest: bytes  # of its rows as written (``Registry.digests``): what its own pages are made from
+    level_label: Callable[[int], str] = field(repr=False)
+
+    @cached_property
+    def history(self) -> list[Change]:
+        """Its events with what each changed; only its own pages show them, and a rebuild renders
+        few of those."""
+        return describe_history(self.org.events, self.level_label)
 
     @property
     def code(self) -> str:
@@ -75,6 +83,11 @@ class Entry:
     @cached_property
     def link(self) -> Markup:
         return LINK.format(self.url, self.org.name)
+
+
+def entry_digests(entries: Iterable[Entry]) -> bytes:
+    """The entries' digests in order: what a page listing them is made from, in its key."""
+    return b"".join([entry.digest for entry in entries])
 
 
 @dataclass(slots=True)
@@ -143,14 +156,16 @@ class Directory:
         self.district_names = {code: name for name, code in self.districts.items()}
         self.level_labels = {code: level.label for code, level in reference.levels.items()}
         label = self.level_labels.__getitem__
+        digests = registry.digests
         self.entries: list[Entry] = [
             Entry(
                 org,
                 org.public_status(today, warning_days),
                 self.districts[org.district],
-                describe_history(org.events, label),
                 tuple(sorted({level for g in org.grants for level in g.levels}, reverse=True)),
                 f"{siteurl}/org/{org.credit_code}/",
+                digests[org.credit_code],
+                label,
             )
             for org in sorted(registry.organisations.values(), key=lambda o: o.name)
         ]  # by name: every list on the site shows organisations in this order

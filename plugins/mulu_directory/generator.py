@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from mulu.settings import resolve
 from mulu.validate import load_registry
 
 from . import assets, downloads, feeds, lists, pages, parallel, search, sitemap, templating, verify
+from .cache import BuildCache, Keys
 from .site import Site
 
 logger = logging.getLogger(__name__)
 
-# Each stage writes one part of the site from the loaded model (``site.directory``). With two
-# processes the main one runs MAIN_STAGES and a worker WORKER_STAGES (whole-registry files, about
-# as much work), then both share the organisation pages. The sitemap lists what every other stage
-# wrote, so it runs last, in the main process.
-MAIN_STAGES = (
-    assets.write_theme_assets, assets.write_content_pages, pages.write_pages, lists.write_lists, feeds.write_feeds,
+# Each stage writes one part of the site from the loaded model (``site.directory``); then the
+# organisation pages are written in chunks. With two processes, each takes the next stage or
+# chunk when it is done with one: the longest stages first (the search, most of a rebuild
+# after a small change), so that the chunks even out the end. The sitemap lists what every
+# other stage wrote, so it runs last, in the main process.
+STAGES = (
+    search.write_search, downloads.write_downloads, verify.write_verify, pages.write_pages, lists.write_lists,
+    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages,
 )
-WORKER_STAGES = (downloads.write_downloads, search.write_search, verify.write_verify)
 
 
 class DirectoryGenerator(Generator):
@@ -32,7 +36,8 @@ class DirectoryGenerator(Generator):
             registry = parallel.in_child(load_registry, settings, today)
         else:
             registry = load_registry(settings, today)
-        self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path))
+        cache = BuildCache(Path(self.output_path), build_keys(settings, today))
+        self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path), cache)
         templating.configure(self.env, registry, today, self.site.settings)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, built once before any output
@@ -40,12 +45,18 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer):
         site = self.site
-        entries = site.directory.entries
+        jobs = [*STAGES, *(partial(pages.write_orgs, entries=chunk) for chunk in parallel.chunks(site.directory.entries))]
         if self.settings["MULU_BUILD_PROCESSES"] > 1:
-            parallel.build_in_two(site, MAIN_STAGES, WORKER_STAGES, pages.write_orgs, entries)
+            parallel.build_in_two(site, jobs)
         else:
-            for stage in MAIN_STAGES + WORKER_STAGES:
-                stage(site)
-            pages.write_orgs(site, entries)
+            for job in jobs:
+                job(site)
         sitemap.write_sitemap(site)
-        logger.info("目录：写出 %d 个文件（%d 个未变）", len(self.site.written), self.site.unchanged)
+        deleted = site.cache.finish(site.files())
+        logger.info("目录：写出 %d 个文件（%d 个未变），删除上次构建留下的 %d 个文件",
+                    len(site.written), site.unchanged, deleted)
+
+
+def build_keys(settings: dict, today) -> Keys:
+    templates = [*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), Path(settings["THEME"]) / "templates"]
+    return Keys(settings, resolve(settings, "MULU_REFERENCE_DIR"), templates, today)

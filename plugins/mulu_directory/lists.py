@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry
+from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry, entry_digests
 from .site import Site
 
 PAGE_SIZE = 200
@@ -84,17 +84,27 @@ def write_lists(site: Site) -> None:
         for option in group.options:
             heading = f"机构名录：{group.label} {option.label}"
             write_paginated(site, option.url, heading, option.entries, groups, option)
-    site.write("orgs/rows.json", json.dumps(compact_rows(site), ensure_ascii=False, separators=(",", ":")))
+    rows_key = site.data_key("rows.json", entry_digests(site.directory.entries))
+    if not site.reuse("orgs/rows.json", rows_key):
+        site.write("orgs/rows.json", json.dumps(compact_rows(site), ensure_ascii=False, separators=(",", ":")), rows_key)
 
 
 def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups, current) -> None:
     count = max(1, -(-len(entries) // PAGE_SIZE))
+    filters = filters_text(groups)
     for number in range(1, count + 1):
         pagination = Pagination(base, number, count)
         page = entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading, entries=page,
+        # What the page shows: its rows, where it is, and every filter's label and count.
+        key = site.page_key("orgs", base, str(number), str(count), heading, str(len(entries)), str(PAGE_SIZE),
+                            current.url if current else "", filters, entry_digests(page))
+        site.render("orgs.html", pagination.url(number) + "index.html", key, heading=heading, entries=page,
                     total=len(entries), pagination=pagination, filters=groups, current=current,
                     page_size=PAGE_SIZE)
+
+
+def filters_text(groups: list[FilterGroup]) -> str:
+    return repr([(g.kind, g.label, [(o.slug, o.label, o.count) for o in g.options]) for g in groups])
 
 
 ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",

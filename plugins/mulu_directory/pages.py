@@ -7,7 +7,7 @@ import json
 
 from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
 
-from .directory import Entry
+from .directory import Entry, OccupationView, entry_digests
 from .site import Site
 
 # The Pelican page whose text tells readers how to object to a notice.
@@ -35,8 +35,12 @@ def write_orgs(site: Site, entries: list[Entry]) -> None:
 
 
 def write_org(site: Site, entry: Entry) -> None:
-    site.render("org.html", f"org/{entry.code}/index.html", entry=entry)
-    site.write(f"org/{entry.code}.json", json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")))
+    """Its page and JSON twin, each only if what it is made from changed: the page shows the day,
+    the twin only the status for it."""
+    site.render("org.html", f"org/{entry.code}/index.html", site.page_key("org", entry.digest), entry=entry)
+    path, key = f"org/{entry.code}.json", site.data_key("org.json", entry.digest, entry.status)
+    if not site.reuse(path, key):
+        site.write(path, json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")), key)
 
 
 def text(value) -> str:
@@ -81,9 +85,18 @@ def org_record(entry: Entry) -> dict:
 def write_occupations(site: Site) -> None:
     directory = site.directory
     for view in directory.occupations.values():
-        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation=view)
+        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation_key(site, view), occupation=view)
     site.render("occupations.html", "occupations/index.html",
                 occupations=directory.occupations, occupations_by_major=directory.occupations_by_major)
+
+
+def occupation_key(site: Site, view: OccupationView) -> bytes | None:
+    """What an occupation's page shows: its holders, by level and group; a holder's grant and
+    status come from its organisation's rows and the day."""
+    groups = [(str(level), holders) for level, holders in view.by_level.items()]
+    groups += [("pending", view.pending), ("former", view.former)]
+    return site.page_key("occupation", view.code, view.title,
+                         *(part for name, holders in groups for part in (name, entry_digests(h.entry for h in holders))))
 
 
 def content_page(site: Site, slug: str):

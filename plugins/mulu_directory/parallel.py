@@ -3,10 +3,10 @@
 - Loading runs in a short-lived child: validating a 25,000-organisation registry allocates
   several times the model's size, and the freed memory would stay scattered in the build's heap.
   The child sends back only the model, which the parent unpickles into compact memory.
-- Rendering: a worker runs its own stages while the main process runs the others; then both take
-  organisation pages from one shared queue of chunks until none are left, so neither waits for
-  the other. The worker sends back the paths it wrote, which the sitemap and the duplicate-path
-  check need.
+- Rendering: a worker and the main process take jobs (whole stages, then chunks of organisation
+  pages) from one shared queue until none are left, so neither waits for the other however the
+  build cache shortens each job. The worker sends back the paths it wrote, which the sitemap,
+  the duplicate-path check and the cache need.
 """
 
 from __future__ import annotations
@@ -70,8 +70,13 @@ def in_child(function: Callable, *args):
     return Forked(lambda: function(*args)).result()
 
 
-class Chunks:
-    """Consecutive slices of a list, handed out once each across processes."""
+def chunks(items: list) -> list[list]:
+    """Consecutive slices of ``CHUNK`` items."""
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+class Queue:
+    """Items handed out once each, in order, across processes."""
 
     def __init__(self, items: list):
         self.items = items
@@ -80,34 +85,29 @@ class Chunks:
     def __iter__(self):
         while True:
             with self.taken.get_lock():
-                start = self.taken.value
-                self.taken.value += CHUNK
-            if start >= len(self.items):
+                index = self.taken.value
+                self.taken.value += 1
+            if index >= len(self.items):
                 return
-            yield self.items[start:start + CHUNK]
+            yield self.items[index]
 
 
-def build_in_two(site: Site, main_stages, worker_stages, shared: Callable[[Site, list], None], items: list) -> None:
-    """Run ``worker_stages`` in a forked worker and ``main_stages`` here, then ``shared`` on
-    chunks of ``items`` in both, and take over what the worker wrote."""
-    chunks = Chunks(items)
+def build_in_two(site: Site, jobs: list[Callable[[Site], None]]) -> None:
+    """Run the jobs here and in a forked worker, each once, and take over what the worker wrote."""
+    queue = Queue(jobs)
     gc.freeze()  # the model is built: keep the collector from touching (and so copying) its pages
 
     def work():
-        site.written, site.unchanged = {}, 0  # report only what this process writes
-        for stage in worker_stages:
-            stage(site)
-        for chunk in chunks:
-            shared(site, chunk)
-        return site.written, site.unchanged
+        site.written, site.keyed, site.unchanged = {}, {}, 0  # report only what this process writes
+        for job in queue:
+            job(site)
+        return site.written, site.keyed, site.unchanged
 
     worker = Forked(work)
     try:
-        for stage in main_stages:
-            stage(site)
-        for chunk in chunks:
-            shared(site, chunk)
+        for job in queue:
+            job(site)
     finally:
-        written, unchanged = worker.result()
+        written, keyed, unchanged = worker.result()
         gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
-    site.take_over(written, unchanged)
+    site.take_over(written, keyed, unchanged)

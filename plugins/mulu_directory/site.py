@@ -1,5 +1,6 @@
-"""What every build stage shares: the validated registry, the day, the templates and a writer
-that refuses to write a path twice and leaves unchanged files untouched."""
+"""What every build stage shares: the validated registry, the day, the templates, the build
+cache and a writer that refuses to write a path twice, leaves unchanged files untouched and
+skips rendering a file whose key says it is already as it would be."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from jinja2 import Environment
 
 from mulu.model import Registry
 
+from .cache import BuildCache, Memo, digest
 from .directory import Directory
 
 
@@ -19,13 +21,16 @@ class DuplicateOutput(RuntimeError):
 
 
 class Site:
-    def __init__(self, registry: Registry, today: dt.date, settings: dict, env: Environment, output: Path):
+    def __init__(self, registry: Registry, today: dt.date, settings: dict, env: Environment, output: Path,
+                 cache: BuildCache | None = None):
         self.registry = registry
         self.today = today
         self.settings = settings
         self.env = env
         self.output = Path(output)
+        self.cache = cache
         self.written: dict[str, int] = {}  # relative path -> size in bytes
+        self.keyed: dict[str, tuple[bytes, int, int]] = {}  # relative path -> key, size, mtime in ns
         self.unchanged = 0
 
     @cached_property
@@ -41,31 +46,95 @@ class Site:
         """An absolute-path URL for a site path such as ``org/X/``."""
         return f"{self.siteurl}/{path}"
 
-    def write(self, relpath: str, content: str | bytes) -> None:
-        """Write a file of the site, once; skip the disk write when the bytes are unchanged."""
+    def page_key(self, *parts: bytes | str) -> bytes | None:
+        """The key of a page made from ``parts`` (None without a cache: always render)."""
+        return digest(self.cache.keys.page, *parts) if self.cache else None
+
+    def data_key(self, *parts: bytes | str) -> bytes | None:
+        """The key of a file that does not show the day or use the templates."""
+        return digest(self.cache.keys.data, *parts) if self.cache else None
+
+    def memo(self, name: str) -> Memo:
+        """A table of the build cache (without a cache, one that lasts this build only)."""
+        return self.cache.memo(name) if self.cache else Memo(None, b"")
+
+    def parts_by_organisation(self, name: str, make) -> list:
+        """Each organisation's part of a whole-registry file, in registry order: the last build's
+        where the organisation's rows are unchanged (its digest is the key), the others from
+        ``make(missing, total)``, called once with the ``(position, organisation)`` of each."""
+        registry = self.registry
+        keys = [registry.digests[code] for code in registry.organisations]
+        memo = self.memo(name)
+        parts = [memo.get(key) for key in keys]
+        organisations = list(registry.organisations.values())
+        missing = [(position, organisations[position]) for position, part in enumerate(parts) if part is None]
+        for (position, _), part in zip(missing, make(missing, len(keys))):
+            parts[position] = part
+        memo.new.update(zip(keys, parts))
+        memo.save()
+        return parts
+
+    def reuse(self, relpath: str, key: bytes | None) -> bool:
+        """True, and the file counted as written, if the last build wrote it from the same key
+        and it is still as that build left it."""
+        previous = self.cache.previous.get(relpath) if key is not None else None
+        if previous is None or previous[0] != key:
+            return False
+        try:
+            stat = (self.output / relpath).stat()
+        except FileNotFoundError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
+            return False
+        self.record(relpath, previous[1])
+        self.keyed[relpath] = previous
+        self.unchanged += 1
+        return True
+
+    def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
             raise DuplicateOutput(f"构建时重复写入 {relpath}")
+        self.written[relpath] = size
+
+    def write(self, relpath: str, content: str | bytes, key: bytes | None = None) -> None:
+        """Write a file of the site, once; skip the disk write when the bytes are unchanged.
+        A ``key`` (what the content was made from) lets the next build skip making it."""
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.written[relpath] = len(data)
+        self.record(relpath, len(data))
         target = self.output / relpath
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
+            stat = target.stat()
+            if stat.st_size == len(data) and target.read_bytes() == data:
                 self.unchanged += 1
+                self.remember(relpath, key, stat)
                 return
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        if key is not None:
+            self.remember(relpath, key, target.stat())
 
-    def take_over(self, written: dict[str, int], unchanged: int) -> None:
+    def remember(self, relpath: str, key: bytes | None, stat) -> None:
+        if key is not None:
+            self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
+
+    def take_over(self, written: dict[str, int], keyed: dict[str, tuple[bytes, int, int]], unchanged: int) -> None:
         """Count as ours the files another process of the build wrote."""
         twice = written.keys() & self.written.keys()
         if twice:
             raise DuplicateOutput(f"构建时重复写入 {min(twice)}")
         self.written.update(written)
+        self.keyed.update(keyed)
         self.unchanged += unchanged
 
-    def render(self, template: str, relpath: str, **context) -> None:
-        self.write(relpath, self.env.get_template(template).render(page_path=relpath, **context))
+    def files(self) -> dict[str, tuple[bytes | None, int, int]]:
+        """Every file this build wrote, for the cache: its key, size and modification time."""
+        return {relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()}
+
+    def render(self, template: str, relpath: str, key: bytes | None = None, **context) -> None:
+        """Render a page, unless ``key`` says the file is already what it would be."""
+        if not self.reuse(relpath, key):
+            self.write(relpath, self.env.get_template(template).render(page_path=relpath, **context), key)
 
     def copy_asset(self, source: str | Path, relpath: str) -> None:
         self.write(relpath, Path(source).read_bytes())

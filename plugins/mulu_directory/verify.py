@@ -9,7 +9,8 @@ import json
 from jinja2 import Environment
 
 from mulu.model import Organisation, Registry
-from mulu.verify import Names, compact, data_date, timeline
+from mulu.verify import (Layout, Names, Timeline, compact_meta, compact_timeline, data_date, layout_keys,
+                         occupation_names, timeline)
 
 from .site import Site
 
@@ -22,15 +23,33 @@ def compact_json(value) -> str:
 
 
 def write_verify(site: Site) -> None:
-    as_of = data_date(site.registry, site.today)
-    data = compact(site.registry, as_of, site.settings["MULU_PROVINCE_CODE"], site.settings["MULU_CITY_NAME"])
-    site.write(META, compact_json(data["meta"]))
-    for number, organisations in enumerate(data["buckets"]):
-        site.write(BUCKET.format(n=number), compact_json(organisations))
-    levels = site.registry.reference.levels
+    """The files of :func:`mulu.verify.compact`. A bucket file whose organisations' rows and the
+    occupations' numbering are unchanged is not made again, and neither are the timelines of
+    its organisations."""
+    registry = site.registry
+    as_of = data_date(registry, site.today)
+    lines: dict[str, Timeline] = {}
+
+    def line(code: str) -> Timeline:
+        if code not in lines:
+            lines[code] = timeline(registry.organisations[code])
+        return lines[code]
+
+    keys = site.parts_by_organisation("verify-keys", lambda missing, total: [layout_keys(line(org.credit_code))
+                                                                           for _, org in missing])
+    layout = Layout(dict(zip(registry.organisations, keys)))
+    numbering = repr(layout.occupations)
+    for number, bucket in enumerate(layout.buckets):
+        path = BUCKET.format(n=number)
+        key = site.data_key("verify-bucket", numbering, *(registry.digests[code] for code in bucket))
+        if not site.reuse(path, key):
+            site.write(path, compact_json([compact_timeline(line(code), layout.occupation_index) for code in bucket]), key)
+    site.write(META, compact_json(compact_meta(registry.reference, as_of, site.settings["MULU_PROVINCE_CODE"],
+                                               site.settings["MULU_CITY_NAME"], layout.count)))
+    levels = registry.reference.levels
     site.render("verify.html", "verify/index.html", as_of=as_of, levels=[levels[n] for n in sorted(levels, reverse=True)],
-                occupations=data["occupations"], meta_url=site.url(META), bucket_url=site.url(BUCKET),
-                org_url=site.url("org/{code}/"))
+                occupations=occupation_names(registry.reference, layout), meta_url=site.url(META),
+                bucket_url=site.url(BUCKET), org_url=site.url("org/{code}/"))
 
 
 def timeline_rows(org: Organisation, names: Names) -> list[dict]:

@@ -1,0 +1,187 @@
+"""A rebuild into a built folder, helped by the build cache beside it, leaves exactly the files a
+build into an empty folder makes, whatever changed: the registry and history, the templates,
+the day, the settings or the reference data; and it rewrites only what changed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mulu.store import write_pair
+
+from conftest import ROOT, SAMPLE_DAY
+
+NEXT_DAY = "2026-11-28"
+
+
+def build(output: Path, data: Path, today: str = SAMPLE_DAY, *overrides: str) -> None:
+    settings = {"MULU_REGISTRY": str(data / "registry.csv"), "MULU_HISTORY": str(data / "history.csv"), "MULU_TODAY": today}
+    argv = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "-e",
+            *(f"{key}={json.dumps(value)}" for key, value in settings.items()), *overrides]
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def times(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def rebuilt_as_clean(built: Path, data: Path, clean: Path, today: str = SAMPLE_DAY, *overrides: str) -> set[str]:
+    """Rebuild ``built`` from ``data``, build ``clean`` from nothing, assert the two folders are
+    the same, and return the files the rebuild wrote."""
+    before = times(built)
+    build(built, data, today, *overrides)
+    build(clean, data, today, *overrides)
+    assert tree(built) == tree(clean)
+    assert folders(built) == folders(clean)  # no folder left behind by a file no longer made
+    after = times(built)
+    return {path for path, mtime in after.items() if before.get(path) != mtime}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class Pair:
+    """A copy of the fixture registry and history to edit as staff would."""
+
+    def __init__(self, source: Path, folder: Path):
+        self.folder = folder
+        self.rows, self.events = read(source / "registry.csv"), read(source / "history.csv")
+
+    def save(self, name: str) -> Path:
+        folder = self.folder / name
+        folder.mkdir()
+        write_pair(folder / "registry.csv", self.rows, folder / "history.csv", self.events)
+        return folder
+
+    def filed(self) -> list[dict[str, str]]:
+        return [row for row in self.rows if row["status"] == "已备案"]
+
+    def record(self, row: dict[str, str], event: str, **fields: str) -> None:
+        """Change the row and add the event that says so, dated the sample day."""
+        row.update(fields, updated=SAMPLE_DAY)
+        self.events.append({
+            "date": SAMPLE_DAY, "credit_code": row["credit_code"], "event": event, "occupations": row["occupations"],
+            "valid_from": row["valid_from"], "valid_until": row["valid_until"], "status": row["status"],
+            "document": "沪人社鉴〔2026〕99号" if event == "移出" else "", "note": fields.get("phone", ""),
+        })
+
+    def drop(self, code: str) -> dict[str, str]:
+        """Take an organisation out of both files (its credit code was wrong, say)."""
+        row = next(r for r in self.rows if r["credit_code"] == code)
+        self.rows.remove(row)
+        self.events = [e for e in self.events if e["credit_code"] != code]
+        return row
+
+
+def org_pages(paths: set[str]) -> set[str]:
+    return {path for path in paths if path.startswith("org/")}
+
+
+@pytest.fixture
+def pair(fixture_files, tmp_path) -> Pair:
+    return Pair(fixture_files, tmp_path)
+
+
+def test_a_rebuild_after_registry_changes_is_the_clean_build(pair, fixture_files, tmp_path):
+    built, original = tmp_path / "site", fixture_files
+    build(built, original)
+    assert (tmp_path / "site.build-cache").is_dir()  # beside the site, never in it
+    assert not any("cache" in path for path in tree(built))
+
+    corrected = pair.filed()[0]
+    pair.record(corrected, "更正", phone="021-64881234")
+    written = rebuilt_as_clean(built, pair.save("phone"), tmp_path / "clean-phone")
+    code = corrected["credit_code"]
+    assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
+    assert "data/registry.xlsx" in written
+
+    middle = sorted(row["credit_code"] for row in pair.filed())[len(pair.filed()) // 2]
+    returning = pair.drop(middle)
+    rebuilt_as_clean(built, pair.save("dropped"), tmp_path / "clean-dropped")
+    assert not (built / "org" / middle).exists() and not (built / f"org/{middle}.json").exists()
+
+    # It returns in the middle of every list and sheet, renewed from next year: not valid yet.
+    pair.rows.append(returning)
+    pair.events += [e for e in read(original / "history.csv") if e["credit_code"] == middle]
+    pair.record(returning, "延续", valid_from="2027-01-01", valid_until="2030-12-31")
+    written = rebuilt_as_clean(built, pair.save("returned"), tmp_path / "clean-returned")
+    assert f"org/{middle}/index.html" in written
+
+    # Removed before it became valid: on its occupations' pages it moves from pending to former.
+    pair.record(returning, "移出", status="已移出", status_note="不再符合条件，沪人社鉴〔2026〕99号")
+    written = rebuilt_as_clean(built, pair.save("removed"), tmp_path / "clean-removed")
+    assert {f"org/{middle}/index.html", "removed/index.html"} <= written
+
+    rebuilt_as_clean(built, original, tmp_path / "clean-original")
+
+
+def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
+
+
+def test_a_new_day_renews_every_page_but_not_the_data_of_organisations_whose_status_holds(fixture_files, tmp_path):
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", NEXT_DAY)
+    pages = {path for path in tree(built) if path.endswith(".html")}
+    assert pages <= written  # every page says which day its statuses are for
+    assert not any(path.startswith("org/") and path.endswith(".json") for path in written)
+
+
+def test_a_changed_template_renders_again_every_page_made_from_it(fixture_files, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    built = tmp_path / "site"
+    build(built, fixture_files, SAMPLE_DAY, f"THEME={json.dumps(str(theme))}")
+    template = theme / "templates" / "org.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("<h1>", '<h1 class="renamed">'), encoding="utf-8")
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", SAMPLE_DAY, f"THEME={json.dumps(str(theme))}")
+    organisations = {path for path in tree(built) if path.startswith("org/") and path.endswith("/index.html")}
+    assert organisations and organisations <= written
+    assert all('<h1 class="renamed">' in (built / path).read_text(encoding="utf-8") for path in organisations)
+
+
+def test_changed_settings_and_reference_data_are_rebuilt(fixture_files, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "reference", reference)
+    overrides = [f"MULU_REFERENCE_DIR={json.dumps(str(reference))}"]
+    built = tmp_path / "site"
+    build(built, fixture_files, SAMPLE_DAY, *overrides)
+    rebuilt_as_clean(built, fixture_files, tmp_path / "clean-sample", SAMPLE_DAY, *overrides, "MULU_SAMPLE_DATA=false")
+    assert "示例数据" not in (built / "index.html").read_text(encoding="utf-8")
+
+    levels = reference / "skill-levels.csv"
+    levels.write_text(levels.read_text(encoding="utf-8").replace("高级工", "高级技工"), encoding="utf-8")
+    rebuilt_as_clean(built, fixture_files, tmp_path / "clean-reference", SAMPLE_DAY, *overrides)
+    assert "高级技工" in (built / "orgs" / "index.html").read_text(encoding="utf-8")
+
+
+def test_deleting_the_cache_is_safe(fixture_files, tmp_path, pair):
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    shutil.rmtree(tmp_path / "site.build-cache")
+    corrected = pair.filed()[0]
+    pair.record(corrected, "更正", phone="021-64881234")
+    written = rebuilt_as_clean(built, pair.save("phone"), tmp_path / "clean")
+    code = corrected["credit_code"]
+    assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}  # the others' bytes were the same
+    assert (tmp_path / "site.build-cache").is_dir()
