@@ -65,7 +65,11 @@ def matches(compact: dict, terms: list[QueryTerm]) -> list[tuple[int, float, set
 def lunr_search(index: Index, text: str) -> list[tuple[int, float]]:
     """The same query through lunr.py's own ``Index.query``: the reference the tests hold
     :func:`search` to."""
-    terms = query_terms(text)
+    return lunr_terms(index, query_terms(text))
+
+
+def lunr_terms(index: Index, terms: list[QueryTerm]) -> list[tuple[int, float]]:
+    """:func:`lunr_search` for query terms already made."""
     if not terms:
         return []
     return lunr_query(index, terms, QueryPresence.REQUIRED) or lunr_query(index, terms, QueryPresence.OPTIONAL)

@@ -6,8 +6,9 @@ key of each index shard. The index's terms, in UTF-16 order, are cut into runs o
 ``SHARD_BYTES``; shard ``i`` (``search/index/{i}.txt``, lines of :func:`index.encode_rows`)
 holds the terms from ``index[i]`` up to ``index[i + 1]``. Every term starting with some prefix
 lies in one run of consecutive shards, so a one-character query or the start of a 备案编号
-finds every term it expands to (:func:`shards_for`), and a term's postings are never split,
-so the loaded shards score exactly as the whole index does.
+finds every term it expands to (:func:`shards_for`), unless they fill more than a few shards
+(:func:`searched_terms`); a term's postings are never split, so the loaded shards score
+exactly as the whole index does.
 
 The display rows (:func:`index.display_data`) are cut by ref into ``search/orgs/{i}.json`` of
 ``display.rows`` rows, so showing results fetches only their files; ``search/facets.json``
@@ -31,9 +32,10 @@ from .query import matches
 from .tokenizer import QueryTerm, query_terms
 
 FORMAT = 2
-SHARD_BYTES = 8 * 1024  # raw bytes of terms an index shard aims at
+SHARD_BYTES = 4 * 1024  # raw bytes of terms an index shard aims at
+MAX_PREFIX_SHARDS = 4  # a prefix whose terms span more shards is searched as a whole word
 SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
-DISPLAY_ROWS = 8  # rows of a display file: the results shown fetch a bounded amount
+DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded amount
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data stays one file
 SHOWN = 20  # results the page shows; the rest are only counted
 PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
@@ -41,12 +43,17 @@ FACETS = slice(3, 9)  # of a display row: status, first day, days valid, distric
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each."""
+    """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each. A term
+    whose postings alone fill a shard gets one of its own: a query fetching it (a common bigram
+    such as 管理) should not fetch its neighbours too, nor a query for a neighbour fetch it."""
     sizes = [len(term) * 3 + len(posting) for term, posting in rows]
     if sum(sizes) <= SINGLE_INDEX_BYTES:
         return [rows]
     shards, start, filled = [], 0, 0
     for end, size in enumerate(sizes, 1):
+        if size >= SHARD_BYTES and end - 1 > start:
+            shards.append(rows[start:end - 1])
+            start, filled = end - 1, 0
         filled += size
         if filled >= SHARD_BYTES:
             shards.append(rows[start:end])
@@ -75,6 +82,14 @@ def shards_for(keys: list[str], term: QueryTerm) -> range:
     while term.prefix and last + 1 < len(units) and units[last + 1].startswith(wanted):
         last += 1
     return range(first, last + 1)
+
+
+def searched_terms(keys: list[str], terms: list[QueryTerm]) -> list[QueryTerm]:
+    """The terms as the page searches them: a prefix whose terms span more than
+    ``MAX_PREFIX_SHARDS`` shards is searched as a whole word. The start of a code that thousands
+    of codes share (``9131``, ``S000031``) would otherwise fetch them all, for a list nobody can
+    use; the page asks for more characters instead."""
+    return [QueryTerm(t.term, prefix=False) if len(shards_for(keys, t)) > MAX_PREFIX_SHARDS else t for t in terms]
 
 
 def shard_index(compact: dict) -> tuple[list[str], dict[str, bytes]]:
@@ -137,7 +152,7 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     shows and, when one of those matched through its occupations (the page then names them),
     the occupations."""
     manifest = read_manifest(output)
-    terms = query_terms(query)
+    terms = searched_terms(manifest["index"], query_terms(query))
     shards = index_files(manifest, terms)
     shown = matches(load_terms(output, manifest, shards), terms)[:manifest["shown"]]
     rows = manifest["display"]["rows"]

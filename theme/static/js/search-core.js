@@ -66,6 +66,25 @@
     return found;
   }
 
+  var MAX_PREFIX_SHARDS = 4; // MAX_PREFIX_SHARDS in shards.py
+
+  /* The terms as the page searches them: a prefix whose terms span more than MAX_PREFIX_SHARDS
+     shards (the start of a code thousands of codes share) is searched as a whole word:
+     searched_terms() in shards.py. */
+  function searchedTerms(keys, terms) {
+    return terms.map(function (t) {
+      return t.prefix && shardsFor(keys, t).length > MAX_PREFIX_SHARDS ? { term: t.term, prefix: false } : t;
+    });
+  }
+
+  /* The prefixes of a query that searchedTerms() searches as whole words: the page asks the
+     reader for more characters. */
+  function broadPrefixes(store, text) {
+    var terms = tokenizer.queryTerms(text);
+    var searched = searchedTerms(store.manifest.index, terms);
+    return terms.filter(function (t, i) { return t.prefix && !searched[i].prefix; }).map(function (t) { return t.term; });
+  }
+
   /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms;
      a term's postings are all in its shard, so they score exactly as the whole index would. */
   function ShardedStore(manifest, fetchText) {
@@ -143,7 +162,7 @@
   }
 
   function search(store, text) {
-    var terms = tokenizer.queryTerms(text);
+    var terms = searchedTerms(store.manifest.index, tokenizer.queryTerms(text));
     return store.termsFor(terms).then(function (compact) { return run(compact, terms); });
   }
 
@@ -226,7 +245,7 @@
 
   return {
     decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
-    DisplayStore: DisplayStore, search: search, run: run,
+    DisplayStore: DisplayStore, search: search, broadPrefixes: broadPrefixes, run: run,
     publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation,
     matchedOccupations: matchedOccupations
   };

@@ -109,7 +109,7 @@
           show(found[0].map(function (row, i) {
             var org = MuluSearch.organisation(s.manifest, shown[i], row, found[1]);
             return { org: org, status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
-          }), refs.length, text);
+          }), refs.length, text, MuluSearch.broadPrefixes(s.index, text));
           list.dataset.searchMs = (performance.now() - started).toFixed(1);
         });
       });
@@ -118,14 +118,18 @@
     });
   }
 
-  /* The shown results of a query that found total organisations. */
-  function show(shown, total, text) {
+  /* The shown results of a query that found total organisations; broad: its prefixes searched
+     as whole words (see searchedTerms in search-core.js). */
+  function show(shown, total, text, broad) {
     list.dataset.query = text; // which query the list answers
     list.replaceChildren.apply(list, shown.map(function (item) { return resultItem(item, text); }));
     if (!text) message.textContent = "";
     else if (!total) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
     else if (total > shown.length) message.textContent = "找到 " + total + " 个机构，显示最相关的 " + shown.length + " 个。";
     else message.textContent = "找到 " + total + " 个机构。";
+    if (broad && broad.length) {
+      message.textContent += "以「" + broad.join("」「") + "」开头的编号和词太多，只查找了与它完全相同的；请再多输入几位。";
+    }
   }
 
   function element(tag, className, text) {
