@@ -213,7 +213,7 @@ class Bench:
 
     def node_figures(self, registry, output: Path) -> dict:
         timings = search.node_latency(output, self.queries)
-        expected = search.single_index_refs(registry, self.settings, self.queries)
+        expected = search.single_index_refs(registry, self.settings, output, self.queries)
         differ = [q for q, got, want in zip(self.queries, timings["refs"], expected) if got != want]
         return {
             "query_p95_ms": rounded(percentile(timings["cold_ms"], 0.95), 1),

@@ -66,14 +66,18 @@ def node_latency(output: Path, queries: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
-def single_index_refs(registry, settings: dict, queries: list[str]) -> list[list[int]]:
+def single_index_refs(registry, settings: dict, output: Path, queries: list[str]) -> list[list[int]]:
     """Each query's ranked refs from one index of every organisation, scored in Python
-    (``mulu.search.query.search``, which the search tests check against lunr.py): the design
-    the split search files must keep answering like. lunr.py itself is not used here: at
-    25,000 organisations it is slow, and it fails on some prefix queries (a KeyError in
-    ``Index.query``)."""
+    (``mulu.search.query.run``, which the search tests check against lunr.py): the design the
+    split search files must keep answering like. The query's terms are the ones the page
+    searches for the built site (a prefix too broad for its shards as a whole word). lunr.py
+    itself is not used here: at 25,000 organisations it is slow, and it fails on some prefix
+    queries (a KeyError in ``Index.query``)."""
     from mulu.search.index import build_index, field_tokens, ranked_organisations
-    from mulu.search.query import search as single_search
+    from mulu.search.query import run
+    from mulu.search.shards import read_manifest, searched_terms
+    from mulu.search.tokenizer import query_terms
 
+    keys = read_manifest(output)["index"]
     compact = build_index(field_tokens(ranked_organisations(registry), settings))
-    return [[ref for ref, _ in single_search(compact, q)] for q in queries]
+    return [[ref for ref, _ in run(compact, searched_terms(keys, query_terms(q)))] for q in queries]

@@ -173,3 +173,20 @@ def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_u
     assert "facets.json" in fetched
     assert set(page.locator("#search-results .badge").all_text_contents()) == {"公示中"}
     page.close()
+
+
+def test_the_start_of_a_code_thousands_share_asks_for_more_characters(browser, sharded_site_url):
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url.split("/search/")[-1]))
+    page.goto(f"{sharded_site_url}/search/")
+    page.fill("#q", "S000031")  # every filing number of the city starts so
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.query === 'S000031'")
+    assert "以「s000031」开头的编号和词太多" in page.locator("#search-status").text_content()
+    assert len([path for path in fetched if path.startswith("index/")]) == 1
+    page.fill("#q", "S0000310001")  # ten more digits: a prefix again
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.query === 'S0000310001'")
+    numbers = page.locator("#search-results .result-number").all_text_contents()
+    assert numbers and all(n.startswith("备案编号 S0000310001") for n in numbers)
+    assert "太多" not in page.locator("#search-status").text_content()
+    page.close()

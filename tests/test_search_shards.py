@@ -15,7 +15,7 @@ from mulu.reference import Reference
 from mulu.sample import generate
 from mulu.search import fetched_for, shards
 from mulu.search import index as search_index
-from mulu.search.query import load_index, lunr_search, search
+from mulu.search.query import load_index, lunr_terms, run
 from mulu.search.tokenizer import QueryTerm, query_terms
 from mulu.settings import load_settings
 from mulu.store import write_pair
@@ -77,8 +77,13 @@ def queries(registry):
                "电", "海", "上", "𠮷", "0", "9", "量子引力", "——"])
 
 
+def searched(manifest, query):
+    return shards.searched_terms(manifest["index"], query_terms(query))
+
+
 def sharded_search(site, manifest, query):
-    return search(shards.load_terms(site, manifest, shards.index_files(manifest, query_terms(query))), query)
+    terms = searched(manifest, query)
+    return run(shards.load_terms(site, manifest, shards.index_files(manifest, terms)), terms)
 
 
 def test_the_shards_hold_every_term_once_in_order(site, manifest, whole):
@@ -99,15 +104,26 @@ def test_shards_find_what_lunr_py_finds_in_the_whole_index(site, manifest, whole
     index = load_index(whole)
     for query in queries:
         found = sharded_search(site, manifest, query)
-        assert found == search(whole, query), query
-        assert [ref for ref, _ in found] == [ref for ref, _ in lunr_search(index, query)], query
+        assert found == run(whole, searched(manifest, query)), query
+        assert [ref for ref, _ in found] == [ref for ref, _ in lunr_terms(index, searched(manifest, query))], query
 
 
-def test_the_page_on_the_shards_finds_what_the_whole_index_finds(site, whole, queries, tmp_path):
+def test_a_prefix_thousands_of_codes_share_is_searched_as_a_whole_word(registry, site, manifest, whole):
+    """So its first query does not fetch every shard of filing numbers."""
+    for broad in ("S000031", "s", "9"):
+        assert searched(manifest, broad) == [QueryTerm(broad.lower(), prefix=False)]
+        assert len(shards.index_files(manifest, searched(manifest, broad))) == 1
+    narrow = searched(manifest, "S0000310001")
+    assert narrow == [QueryTerm("s0000310001", prefix=True)]
+    orgs = search_index.ranked_organisations(registry[1])
+    starting = {ref for ref, org in enumerate(orgs) if org.filing_no.startswith("S0000310001")}
+    assert {ref for ref, _ in run(whole, narrow)} == starting and len(starting) > 50
+
+def test_the_page_on_the_shards_finds_what_the_whole_index_finds(site, manifest, whole, queries, tmp_path):
     queries_file = tmp_path / "queries.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
     out = subprocess.run(["node", LUNR_CLI, "search", site / "search", queries_file], check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == [[ref for ref, _ in search(whole, query)] for query in queries]
+    assert json.loads(out.stdout) == [[ref for ref, _ in run(whole, searched(manifest, query))] for query in queries]
 
 
 def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
@@ -116,9 +132,10 @@ def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
     shown = [path for path in fetched if path.startswith("search/orgs/")]
     assert 1 <= len(index) <= len(query_terms("养老护理员"))
     assert 1 <= len(shown) <= manifest["shown"]
-    assert "search/occupations.json" in fetched and "search/facets.json" not in fetched
+    named = [path for path in fetched if path.startswith("search/occupations/")]
+    assert 1 <= len(named) < len(shards.search_paths(manifest)["occupations"]) and "search/facets.json" not in fetched
     assert {"theme/js/search-core.js", "theme/js/search.js", "search/manifest.json"} <= set(fetched)
     assert all(size > 0 for size in fetched.values())
     by_number = [path for path, _ in fetched_for(site, "S000031000012")]
     assert len([path for path in by_number if path.startswith("search/orgs/")]) == 1
-    assert "search/occupations.json" not in by_number
+    assert not any(path.startswith("search/occupations/") for path in by_number)

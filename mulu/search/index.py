@@ -16,7 +16,9 @@ In memory the index is ``{"documents": N, "fields": [[name, boost], ...], "terms
 in UTF-16 order (lunr.js builds its token set in that order). On disk (:func:`encode_rows`)
 each term is a line: how many leading code units it shares with the term before (one letter
 of ``LAST``), the rest of the term, then for each field it occurs in a space, the field number
-and the refs as gaps from the previous ref (see ``gap_code``; a gap of 0 repeats a ref).
+and the refs as gaps from the previous ref (see ``gap_code``; a gap of 0 repeats a ref), and
+for a token of some occupations a space, ``#`` and their numbers as gaps (not lunr's: the page
+names the occupations a result matched through from them).
 """
 
 from __future__ import annotations
@@ -141,13 +143,22 @@ def gap_code(gap: int) -> str:
 GAP_CODES = [gap_code(gap) for gap in range(64 * 27 * 27)]
 
 
-def posting_text(postings: dict[int, list[int]]) -> str:
-    """`` {field number}{gaps}`` for each field the term occurs in."""
-    parts = []
-    for number, refs in postings.items():
-        gaps = [ref - before for before, ref in zip([0] + refs, refs)]
-        parts.append(f" {number}" + "".join(GAP_CODES[gap] if gap < len(GAP_CODES) else gap_code(gap) for gap in gaps))
+def posting_text(postings: dict[int, list[int]], occupations: list[int] = ()) -> str:
+    """`` {field number}{gaps}`` for each field the term occurs in, then `` #{gaps}`` of the
+    occupations (display numbers, see :func:`display_data`) the term is a token of, if any:
+    the page names a result's matched occupations from them."""
+    parts = [f" {number}{gaps_text(refs)}" for number, refs in postings.items()]
+    if occupations:
+        parts.append(f" {OCCUPATIONS_MARK}{gaps_text(occupations)}")
     return "".join(parts)
+
+
+OCCUPATIONS_MARK = "#"
+
+
+def gaps_text(numbers: list[int]) -> str:
+    gaps = [number - before for before, number in zip([0] + numbers, numbers)]
+    return "".join(GAP_CODES[gap] if gap < len(GAP_CODES) else gap_code(gap) for gap in gaps)
 
 
 def encode_rows(terms: list[tuple[str, str]]) -> str:
@@ -162,14 +173,17 @@ def encode_rows(terms: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def decode_rows(text: str) -> list[tuple[str, dict[int, list[int]]]]:
+def decode_rows(text: str, occupations: dict[str, list[int]] | None = None) -> list[tuple[str, dict[int, list[int]]]]:
     """``(term, {field number: [ref, ...]})`` for every line, refs repeated as often as the
-    term occurs in the field."""
+    term occurs in the field; each term's occupations go into ``occupations`` if given."""
     found, previous = [], b""
     for line in text.split("\n") if text else []:
         head, *fields = line.split(" ")
         units = previous[:2 * LAST.index(head[0])] + utf16(head[1:])
-        found.append((units.decode("utf-16-be"), {int(field[0]): decode_gaps(field[1:]) for field in fields}))
+        term = units.decode("utf-16-be")
+        found.append((term, {int(field[0]): decode_gaps(field[1:]) for field in fields if field[0] != OCCUPATIONS_MARK}))
+        if occupations is not None:
+            occupations.update((term, decode_gaps(field[1:])) for field in fields if field[0] == OCCUPATIONS_MARK)
         previous = units
     return found
 

@@ -37,10 +37,8 @@ def matches(compact: dict, terms: list[QueryTerm]) -> list[tuple[int, float, set
     """``(ref, score, field numbers matched)`` best first: organisations matching more of the
     query's terms first, then by score (compared at 6 decimals, as JavaScript and Python may
     differ in the last bit), then by ref."""
-    counts: Counter[int] = Counter()  # row number => query terms expanding to it
-    for t in terms:
-        counts.update(n for n, (term, _) in enumerate(compact["terms"])
-                      if term == t.term or (t.prefix and term.startswith(t.term)))
+    counts = {n: len(reached) for n, (term, _) in enumerate(compact["terms"])  # query terms expanding to it
+              if (reached := reached_by(terms, term))}
     if not counts:
         return []
     length = math.sqrt(sum(count * count for count in counts.values()))
@@ -50,7 +48,7 @@ def matches(compact: dict, terms: list[QueryTerm]) -> list[tuple[int, float, set
     for n, count in counts.items():
         term, postings = compact["terms"][n]
         idf = inverse_document_frequency(sum(len(set(refs)) for refs in postings.values()), compact["documents"])
-        reached = {t for t in terms if term == t.term or (t.prefix and term.startswith(t.term))}
+        reached = set(reached_by(terms, term))
         for number, refs in postings.items():
             boost = compact["fields"][number][1]
             for ref, tf in Counter(refs).items():
@@ -62,10 +60,19 @@ def matches(compact: dict, terms: list[QueryTerm]) -> list[tuple[int, float, set
     return [(ref, totals[ref] / length, fields[ref]) for ref in everything]
 
 
+def reached_by(terms: list[QueryTerm], term: str) -> list[QueryTerm]:
+    """The query terms that reach an index term: itself, or a start of it for a prefix."""
+    return [t for t in terms if term == t.term or (t.prefix and term.startswith(t.term))]
+
+
 def lunr_search(index: Index, text: str) -> list[tuple[int, float]]:
     """The same query through lunr.py's own ``Index.query``: the reference the tests hold
     :func:`search` to."""
-    terms = query_terms(text)
+    return lunr_terms(index, query_terms(text))
+
+
+def lunr_terms(index: Index, terms: list[QueryTerm]) -> list[tuple[int, float]]:
+    """:func:`lunr_search` for query terms already made."""
     if not terms:
         return []
     return lunr_query(index, terms, QueryPresence.REQUIRED) or lunr_query(index, terms, QueryPresence.OPTIONAL)
@@ -88,4 +95,4 @@ def lunr_query(index: Index, terms: list[QueryTerm], presence: QueryPresence) ->
 
 def coverage(terms: list[QueryTerm], matched: dict) -> int:
     """How many of the query's terms a result matched (a prefix term through any expansion)."""
-    return sum(any(m == t.term or (t.prefix and m.startswith(t.term)) for m in matched) for t in terms)
+    return len({t for m in matched for t in reached_by(terms, m)})

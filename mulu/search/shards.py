@@ -6,15 +6,17 @@ key of each index shard. The index's terms, in UTF-16 order, are cut into runs o
 ``SHARD_BYTES``; shard ``i`` (``search/index/{i}.txt``, lines of :func:`index.encode_rows`)
 holds the terms from ``index[i]`` up to ``index[i + 1]``. Every term starting with some prefix
 lies in one run of consecutive shards, so a one-character query or the start of a 备案编号
-finds every term it expands to (:func:`shards_for`), and a term's postings are never split,
-so the loaded shards score exactly as the whole index does.
+finds every term it expands to (:func:`shards_for`), unless they fill more than a few shards
+(:func:`searched_terms`); a term's postings are never split, so the loaded shards score
+exactly as the whole index does.
 
 The display rows (:func:`index.display_data`) are cut by ref into ``search/orgs/{i}.json`` of
 ``display.rows`` rows, so showing results fetches only their files; ``search/facets.json``
-holds what the filters need of every organisation and is fetched only when a filter is set;
-``search/occupations.json``, the occupations the rows name by number, only when a shown result
-matched through its occupations (the result then names them). A small site keeps one index
-shard and one display file, and then needs no facets.
+holds what the filters need of every organisation and is fetched only when a filter is set.
+The occupations the rows name by number are cut into ``search/occupations/{i}.json`` of
+``display.occupationRows`` names: when a shown result matched through its occupations, the
+page names those its query's terms are tokens of (the index rows list them), fetching only
+their files. A small site keeps one index shard and one display file, and then needs no facets.
 """
 
 from __future__ import annotations
@@ -27,26 +29,33 @@ from pathlib import Path
 from ..model import Registry
 from .index import (FIELDS, decode_rows, display_data, encode_rows, field_tokens, build_index,
                     posting_text, ranked_organisations, shared_prefix, to_json, utf16)
-from .query import matches
-from .tokenizer import QueryTerm, query_terms
+from .query import matches, reached_by
+from .tokenizer import QueryTerm, query_terms, tokens
 
 FORMAT = 2
-SHARD_BYTES = 8 * 1024  # raw bytes of terms an index shard aims at
+SHARD_BYTES = 4 * 1024  # raw bytes of terms an index shard aims at
+MAX_PREFIX_SHARDS = 4  # a prefix whose terms span more shards is searched as a whole word
 SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
-DISPLAY_ROWS = 8  # rows of a display file: the results shown fetch a bounded amount
-SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data stays one file
+DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded amount
+SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (and names) stay one file
+OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
 PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
 FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each."""
+    """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each. A term
+    whose postings alone fill a shard gets one of its own: a query fetching it (a common bigram
+    such as 管理) should not fetch its neighbours too, nor a query for a neighbour fetch it."""
     sizes = [len(term) * 3 + len(posting) for term, posting in rows]
     if sum(sizes) <= SINGLE_INDEX_BYTES:
         return [rows]
     shards, start, filled = [], 0, 0
     for end, size in enumerate(sizes, 1):
+        if size >= SHARD_BYTES and end - 1 > start:
+            shards.append(rows[start:end - 1])
+            start, filled = end - 1, 0
         filled += size
         if filled >= SHARD_BYTES:
             shards.append(rows[start:end])
@@ -77,23 +86,42 @@ def shards_for(keys: list[str], term: QueryTerm) -> range:
     return range(first, last + 1)
 
 
-def shard_index(compact: dict) -> tuple[list[str], dict[str, bytes]]:
+def searched_terms(keys: list[str], terms: list[QueryTerm]) -> list[QueryTerm]:
+    """The terms as the page searches them: a prefix whose terms span more than
+    ``MAX_PREFIX_SHARDS`` shards is searched as a whole word. The start of a code that thousands
+    of codes share (``9131``, ``S000031``) would otherwise fetch them all, for a list nobody can
+    use; the page asks for more characters instead."""
+    return [QueryTerm(t.term, prefix=False) if len(shards_for(keys, t)) > MAX_PREFIX_SHARDS else t for t in terms]
+
+
+def occupations_by_token(occupations: list[str]) -> dict[str, list[int]]:
+    """The numbers of the occupations ("code title") each token is a token of."""
+    found: dict[str, list[int]] = {}
+    for number, occupation in enumerate(occupations):
+        for token in dict.fromkeys(tokens(occupation)):
+            found.setdefault(token, []).append(number)
+    return found
+
+
+def shard_index(compact: dict, occupations: list[str]) -> tuple[list[str], dict[str, bytes]]:
     """The manifest's ``index`` keys and the shard files, by path under ``search/``."""
-    shards = split_terms([(term, posting_text(postings)) for term, postings in compact["terms"]])
+    of_token = occupations_by_token(occupations)
+    shards = split_terms([(term, posting_text(postings, of_token.get(term, ())))
+                          for term, postings in compact["terms"]])
     keys = [""] + [separator(before[-1][0], shard[0][0]) for before, shard in zip(shards, shards[1:])]
     return keys, {f"index/{n}.txt": encode_rows(shard).encode("utf-8") for n, shard in enumerate(shards)}
 
 
 def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     """Every search file, by path under ``search/``."""
-    compact = build_index(field_tokens(ranked_organisations(registry), settings))
-    keys, files = shard_index(compact)
     display = display_data(registry, settings)
-    rows = display.pop("orgs")
-    files["occupations.json"] = to_json(display.pop("occupations"))
-    per_file = max(len(rows), 1) if len(rows) <= SINGLE_DISPLAY_ROWS else DISPLAY_ROWS
-    files |= {f"orgs/{n}.json": to_json(rows[start:start + per_file])
-              for n, start in enumerate(range(0, max(len(rows), 1), per_file))}
+    rows, occupations = display.pop("orgs"), display.pop("occupations")
+    compact = build_index(field_tokens(ranked_organisations(registry), settings))
+    keys, files = shard_index(compact, occupations)
+    small = len(rows) <= SINGLE_DISPLAY_ROWS
+    per_file = max(len(rows), 1) if small else DISPLAY_ROWS
+    names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
+    files |= cut("orgs", rows, per_file) | cut("occupations", occupations, names_per_file)
     split_display = len(rows) > per_file
     if split_display:
         files["facets.json"] = to_json([row[FACETS] for row in rows])
@@ -102,11 +130,18 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
         "documents": compact["documents"],
         "fields": compact["fields"],
         "index": keys,
-        "display": {"rows": per_file, "facets": split_display},
+        "display": {"rows": per_file, "facets": split_display, "occupations": len(occupations),
+                    "occupationRows": names_per_file},
         "shown": SHOWN,
         **display,
     }
     return {"manifest.json": to_json(manifest), **files}
+
+
+def cut(folder: str, items: list, per_file: int) -> dict[str, bytes]:
+    """``{folder}/{n}.json`` files of ``per_file`` items each (one, empty, for no items)."""
+    return {f"{folder}/{n}.json": to_json(items[start:start + per_file])
+            for n, start in enumerate(range(0, max(len(items), 1), per_file))}
 
 
 def gzip_size(data: bytes) -> int:
@@ -124,9 +159,10 @@ def index_files(manifest: dict, terms: list[QueryTerm]) -> list[str]:
     return [f"search/index/{n}.txt" for n in numbers]
 
 
-def load_terms(output: str | Path, manifest: dict, files: list[str]) -> dict:
-    """The index made of some shards' terms, for :func:`index.lunr_index`."""
-    terms = [row for path in files for row in decode_rows((Path(output) / path).read_text("utf-8"))]
+def load_terms(output: str | Path, manifest: dict, files: list[str], occupations: dict | None = None) -> dict:
+    """The index made of some shards' terms, for :func:`index.lunr_index`; their terms'
+    occupations go into ``occupations`` if given."""
+    terms = [row for path in files for row in decode_rows((Path(output) / path).read_text("utf-8"), occupations)]
     return {"documents": manifest["documents"], "fields": manifest["fields"], "terms": terms}
 
 
@@ -134,18 +170,25 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
     fetches to answer ``query`` typed by a first-time reader (no filters): its scripts, the
     manifest, the index shards of the query's terms, the display files of the results it
-    shows and, when one of those matched through its occupations (the page then names them),
-    the occupations."""
-    manifest = read_manifest(output)
-    terms = query_terms(query)
+    shows and the files naming the occupations those matched through (the page names them)."""
+    manifest, output = read_manifest(output), Path(output)
+    terms = searched_terms(manifest["index"], query_terms(query))
     shards = index_files(manifest, terms)
-    shown = matches(load_terms(output, manifest, shards), terms)[:manifest["shown"]]
+    of_term: dict[str, list[int]] = {}
+    shown = matches(load_terms(output, manifest, shards, of_term), terms)[:manifest["shown"]]
     rows = manifest["display"]["rows"]
-    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards,
-             *(f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown}))]
-    if any(OCCUPATIONS_FIELD in fields for _, _, fields in shown):
-        paths.append("search/occupations.json")
-    return [(path, gzip_size((Path(output) / path).read_bytes())) for path in paths]
+    display = [f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown})]
+    reached = {number for term, numbers in of_term.items() if reached_by(terms, term) for number in numbers}
+    named = {number for ref, _, fields in shown if OCCUPATIONS_FIELD in fields
+             for number in display_row(output, rows, ref)[9] if number in reached}
+    per_file = manifest["display"]["occupationRows"]
+    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display,
+             *(f"search/occupations/{n}.json" for n in sorted({number // per_file for number in named}))]
+    return [(path, gzip_size((output / path).read_bytes())) for path in paths]
+
+
+def display_row(output: Path, rows: int, ref: int) -> list:
+    return json.loads((output / f"search/orgs/{ref // rows}.json").read_bytes())[ref % rows]
 
 
 OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
@@ -154,14 +197,15 @@ OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
 def search_paths(manifest: dict) -> dict[str, list[str]]:
     """The site's search files by group: the page's scripts, the manifest, the index shards,
     the display files and the facets."""
-    rows = manifest["display"]["rows"]
+    display = manifest["display"]
+    rows = display["rows"]
     return {
         "scripts": list(PAGE_SCRIPTS),
         "manifest": ["search/manifest.json"],
         "index": [f"search/index/{n}.txt" for n in range(len(manifest["index"]))],
         "orgs": [f"search/orgs/{n}.json" for n in range(max(1, -(-manifest["documents"] // rows)))],
         "facets": ["search/facets.json"] if manifest["display"]["facets"] else [],
-        "occupations": ["search/occupations.json"],
+        "occupations": [f"search/occupations/{n}.json" for n in range(max(1, -(-display["occupations"] // display["occupationRows"])))],
     }
 
 

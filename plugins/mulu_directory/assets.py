@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rjsmin
+
 from .site import Site
 
 
 def write_theme_assets(site: Site) -> None:
+    """The theme's files; scripts without their comments and spaces, so that a reader's first
+    search downloads a third less of them (they keep their names: still readable)."""
     static = Path(site.settings["THEME"]) / "static"
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        site.copy_asset(path, f"theme/{path.relative_to(static).as_posix()}")
+        relpath = f"theme/{path.relative_to(static).as_posix()}"
+        if path.suffix == ".js":
+            site.write(relpath, rjsmin.jsmin(path.read_text("utf-8")))
+        else:
+            site.copy_asset(path, relpath)
 
 
 def write_content_pages(site: Site) -> None:

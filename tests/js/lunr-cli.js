@@ -16,7 +16,7 @@ async function pageSearch() {
   const read = (file) => fs.readFileSync(path.join(source, file), "utf-8");
   const store = new search.ShardedStore(JSON.parse(read("manifest.json")), async (file) => read(file));
   const found = [];
-  for (const query of queries) found.push((await search.search(store, query)).map((r) => r.ref));
+  for (const query of queries) found.push((await search.search(store, query)).results.map((r) => r.ref));
   return found;
 }
 

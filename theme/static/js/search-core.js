@@ -12,22 +12,26 @@
   // The letters of a ref gap and of a shared length: see gap_code in index.py.
   var LAST = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/";
   var MORE = "!#$%&()*,-.:;<=>?@[]^_`{|}~";
+  var OCCUPATIONS_MARK = "#";
   var LAST_VALUE = {}, MORE_VALUE = {};
   LAST.split("").forEach(function (letter, i) { LAST_VALUE[letter] = i; });
   MORE.split("").forEach(function (letter, i) { MORE_VALUE[letter] = i; });
 
-  /* [[term, {fieldNumber: [ref, ...]}]] from the lines of an index shard: decode_rows() in
-     index.py. */
+  /* [[term, {fieldNumber: [ref, ...]}, [occupation, ...]]] from the lines of an index shard:
+     decode_rows() in index.py; the occupations (display numbers) the term is a token of. */
   function decodeRows(text) {
     var previous = "";
     return (text ? text.split("\n") : []).map(function (line) {
       var fields = line.split(" ");
       var head = fields.shift();
       var term = previous.slice(0, LAST_VALUE[head[0]]) + head.slice(1);
-      var postings = {};
-      fields.forEach(function (field) { postings[field[0]] = decodeGaps(field); });
+      var postings = {}, occupations = [];
+      fields.forEach(function (field) {
+        if (field[0] === OCCUPATIONS_MARK) occupations = decodeGaps(field);
+        else postings[field[0]] = decodeGaps(field);
+      });
       previous = term;
-      return [term, postings];
+      return [term, postings, occupations];
     });
   }
 
@@ -64,6 +68,25 @@
     var found = [];
     for (var n = first; n <= last; n++) found.push(n);
     return found;
+  }
+
+  var MAX_PREFIX_SHARDS = 4; // MAX_PREFIX_SHARDS in shards.py
+
+  /* The terms as the page searches them: a prefix whose terms span more than MAX_PREFIX_SHARDS
+     shards (the start of a code thousands of codes share) is searched as a whole word:
+     searched_terms() in shards.py. */
+  function searchedTerms(keys, terms) {
+    return terms.map(function (t) {
+      return t.prefix && shardsFor(keys, t).length > MAX_PREFIX_SHARDS ? { term: t.term, prefix: false } : t;
+    });
+  }
+
+  /* The prefixes of a query that searchedTerms() searches as whole words: the page asks the
+     reader for more characters. */
+  function broadPrefixes(store, text) {
+    var terms = tokenizer.queryTerms(text);
+    var searched = searchedTerms(store.manifest.index, terms);
+    return terms.filter(function (t, i) { return t.prefix && !searched[i].prefix; }).map(function (t) { return t.term; });
   }
 
   /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms;
@@ -142,9 +165,15 @@
     return count;
   }
 
+  /* Promise of {results: run()'s, occupations: Set of the occupations (display numbers) one of
+     whose tokens a searched term reaches}. */
   function search(store, text) {
-    var terms = tokenizer.queryTerms(text);
-    return store.termsFor(terms).then(function (compact) { return run(compact, terms); });
+    var terms = searchedTerms(store.manifest.index, tokenizer.queryTerms(text));
+    return store.termsFor(terms).then(function (compact) {
+      var occupations = new Set();
+      compact.terms.forEach(function (row) { row[2].forEach(function (n) { occupations.add(n); }); });
+      return { results: run(compact, terms), occupations: occupations };
+    });
   }
 
   /* The status a reader sees today: Organisation.public_status in mulu/model.py. */
@@ -181,8 +210,14 @@
       return store.file("orgs/" + Math.floor(ref / per) + ".json").then(function (rows) { return rows[ref % per]; });
     }));
   };
-  /* Promise of the occupations ("code title") the display rows name by number. */
-  DisplayStore.prototype.occupations = function () { return this.file("occupations.json"); };
+  /* Promise of the occupations ("code title") of display numbers, in their order; fetches only
+     their files (manifest.display.occupationRows names each). */
+  DisplayStore.prototype.occupations = function (numbers) {
+    var store = this, per = this.manifest.display.occupationRows;
+    return Promise.all(numbers.map(function (n) {
+      return store.file("occupations/" + Math.floor(n / per) + ".json").then(function (names) { return names[n % per]; });
+    }));
+  };
   /* Promise of what the filters need of refs: from the facets file when the display data is
      split (so filtering does not fetch every display file), else from the display rows. */
   DisplayStore.prototype.facts = function (refs) {
@@ -201,33 +236,20 @@
     };
   }
 
-  /* One organisation of a display row as an object; its occupations are named when the
-     occupations table is given. */
-  function organisation(manifest, ref, row, occupations) {
+  /* One organisation of a display row as an object; occupations: the numbers of row[9]. */
+  function organisation(manifest, ref, row) {
     var org = facts(manifest, row.slice(3, 9));
     org.ref = ref;
     org.creditCode = row[0];
     org.name = row[1];
     org.filingNo = row[2];
-    org.occupations = occupations ? row[9].map(function (i) { return occupations[i]; }) : [];
+    org.occupations = row[9];
     return org;
-  }
-
-  /* The occupations ("code title") one of whose tokens a query term reaches. */
-  function matchedOccupations(occupations, text) {
-    var terms = tokenizer.queryTerms(text);
-    return occupations.filter(function (occupation) {
-      var found = tokenizer.tokens(occupation);
-      return terms.some(function (t) {
-        return found.some(function (token) { return t.prefix ? token.startsWith(t.term) : token === t.term; });
-      });
-    });
   }
 
   return {
     decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
-    DisplayStore: DisplayStore, search: search, run: run,
-    publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation,
-    matchedOccupations: matchedOccupations
+    DisplayStore: DisplayStore, search: search, broadPrefixes: broadPrefixes, run: run,
+    publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation
   };
 });

@@ -98,19 +98,25 @@
     var today = MuluSearch.dayNumber(new Date());
     loadStores().then(function (s) {
       var byOccupation = new Set(); // refs that matched through their occupations
-      return MuluSearch.search(s.index, text).then(function (results) {
-        results.forEach(function (r) { if (r.occupation) byOccupation.add(r.ref); });
-        return filtered(s, results.map(function (r) { return r.ref; }), today);
+      var reached; // the occupations one of whose tokens the query reaches
+      return MuluSearch.search(s.index, text).then(function (found) {
+        reached = found.occupations;
+        found.results.forEach(function (r) { if (r.occupation) byOccupation.add(r.ref); });
+        return filtered(s, found.results.map(function (r) { return r.ref; }), today);
       }).then(function (refs) {
         var shown = refs.slice(0, s.manifest.shown);
-        var named = shown.some(function (ref) { return byOccupation.has(ref); });
-        return Promise.all([s.display.rows(shown), named ? s.display.occupations() : null]).then(function (found) {
-          if (ticket !== latest) return;
-          show(found[0].map(function (row, i) {
-            var org = MuluSearch.organisation(s.manifest, shown[i], row, found[1]);
-            return { org: org, status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
-          }), refs.length, text);
-          list.dataset.searchMs = (performance.now() - started).toFixed(1);
+        return s.display.rows(shown).then(function (rows) {
+          var orgs = rows.map(function (row, i) { return MuluSearch.organisation(s.manifest, shown[i], row); });
+          return Promise.all(orgs.map(function (org) {
+            var matched = byOccupation.has(org.ref) ? org.occupations.filter(function (n) { return reached.has(n); }) : [];
+            return s.display.occupations(matched);
+          })).then(function (matched) {
+            if (ticket !== latest) return;
+            show(orgs.map(function (org, i) {
+              return { org: org, occupations: matched[i], status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
+            }), refs.length, text, MuluSearch.broadPrefixes(s.index, text));
+            list.dataset.searchMs = (performance.now() - started).toFixed(1);
+          });
         });
       });
     }).catch(function () {
@@ -118,14 +124,18 @@
     });
   }
 
-  /* The shown results of a query that found total organisations. */
-  function show(shown, total, text) {
+  /* The shown results of a query that found total organisations; broad: its prefixes searched
+     as whole words (see searchedTerms in search-core.js). */
+  function show(shown, total, text, broad) {
     list.dataset.query = text; // which query the list answers
-    list.replaceChildren.apply(list, shown.map(function (item) { return resultItem(item, text); }));
+    list.replaceChildren.apply(list, shown.map(resultItem));
     if (!text) message.textContent = "";
     else if (!total) message.textContent = "没有找到与「" + text + "」相符的机构。请检查是否有错别字，或只输入名称中的几个字、职业名称、备案编号；也可以浏览机构名录。";
     else if (total > shown.length) message.textContent = "找到 " + total + " 个机构，显示最相关的 " + shown.length + " 个。";
     else message.textContent = "找到 " + total + " 个机构。";
+    if (broad && broad.length) {
+      message.textContent += "以「" + broad.join("」「") + "」开头的编号和词太多，只查找了与它完全相同的；请再多输入几位。";
+    }
   }
 
   function element(tag, className, text) {
@@ -135,16 +145,16 @@
     return node;
   }
 
-  function resultItem(item, text) {
+  /* A result: item.occupations are the "code title" of those it matched through. */
+  function resultItem(item) {
     var org = item.org;
     var li = element("li", "result");
     var link = element("a", "result-name", org.name);
     link.href = form.dataset.orgUrl + encodeURIComponent(org.creditCode) + "/";
     li.append(link, " ", element("span", "badge badge-" + STATUS_CLASSES[item.status], item.status));
     li.append(element("p", "result-number", org.filingNo ? "备案编号 " + org.filingNo : "公示中，尚未备案"));
-    var matched = MuluSearch.matchedOccupations(org.occupations, text);
-    if (matched.length) {
-      var titles = matched.map(function (occupation) { return occupation.slice(occupation.indexOf(" ") + 1); });
+    if (item.occupations.length) {
+      var titles = item.occupations.map(function (occupation) { return occupation.slice(occupation.indexOf(" ") + 1); });
       li.append(element("p", "result-occupations", "评价职业：" + titles.join("、")));
     }
     return li;
