@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import partial
 from pathlib import Path
@@ -32,25 +33,29 @@ class DirectoryGenerator(Generator):
     def generate_context(self):
         settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
         today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
-        if settings["MULU_BUILD_PROCESSES"] > 1:
-            registry = parallel.in_child(load_registry, settings, today)
-        else:
-            registry = load_registry(settings, today)
-        cache = BuildCache(Path(self.output_path), build_keys(settings, today))
+        loading = parallel.Forked(partial(load_registry, settings, today)) if settings["MULU_BUILD_PROCESSES"] > 1 else None
+        cache = BuildCache(Path(self.output_path), build_keys(settings, today))  # read while a child loads
+        registry = loading.result() if loading else load_registry(settings, today)
+        # The model lasts the whole build: keep the collector from walking it again and again.
+        gc.freeze()
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path), cache)
         templating.configure(self.env, registry, today, self.site.settings)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, built once before any output
+        gc.freeze()
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 
     def generate_output(self, writer):
         site = self.site
         jobs = [*STAGES, *(partial(pages.write_orgs, entries=chunk) for chunk in parallel.chunks(site.directory.entries))]
-        if self.settings["MULU_BUILD_PROCESSES"] > 1:
-            parallel.build_in_two(site, jobs)
-        else:
-            for job in jobs:
-                job(site)
+        try:
+            if self.settings["MULU_BUILD_PROCESSES"] > 1:
+                parallel.build_in_two(site, jobs)
+            else:
+                for job in jobs:
+                    job(site)
+        finally:
+            gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
         sitemap.write_sitemap(site)
         deleted = site.cache.finish(site.files())
         logger.info("目录：写出 %d 个文件（%d 个未变），删除上次构建留下的 %d 个文件",

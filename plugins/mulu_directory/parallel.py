@@ -1,8 +1,9 @@
 """Building on two cores, in forked processes that share the parent's memory copy-on-write.
 
-- Loading runs in a short-lived child: validating a 25,000-organisation registry allocates
-  several times the model's size, and the freed memory would stay scattered in the build's heap.
-  The child sends back only the model, which the parent unpickles into compact memory.
+- Loading runs in a short-lived child (:class:`Forked`): validating a 25,000-organisation
+  registry allocates several times the model's size, and the freed memory would stay scattered
+  in the build's heap. The child sends back only the model, which the parent unpickles into
+  compact memory.
 - Rendering: a worker and the main process take jobs (whole stages, then chunks of organisation
   pages) from one shared queue until none are left, so neither waits for the other however the
   build cache shortens each job. The worker sends back the paths it wrote, which the sitemap,
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import pickle
+import sys
 import traceback
 from typing import Callable
 
@@ -44,12 +47,22 @@ class Forked:
             outcome = (True, job())
         except BaseException as exc:  # sent to the parent, which raises it
             outcome = (False, exc if picklable(exc) else WorkerFailed(traceback.format_exc()))
-        sender.send(outcome)
+        # Plain pickle: multiprocessing's own consults its table of reducers for every object, which
+        # makes sending the whole model several times slower; so would the collector, woken by
+        # the tuples each object is reduced to.
+        with bulk_allocation():
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        sender.send_bytes(data)
+        # Exit at once: freeing the child's objects one by one would only keep the parent
+        # waiting, and the memory goes with the process anyway.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
     def result(self):
         try:
             with bulk_allocation():
-                ok, value = self.receiver.recv()
+                ok, value = pickle.loads(self.receiver.recv_bytes())
         finally:
             self.process.join()
         if not ok:
@@ -63,11 +76,6 @@ def picklable(value) -> bool:
         return True
     except Exception:
         return False
-
-
-def in_child(function: Callable, *args):
-    """``function(*args)`` computed in a child process and returned here."""
-    return Forked(lambda: function(*args)).result()
 
 
 def chunks(items: list) -> list[list]:
@@ -95,7 +103,6 @@ class Queue:
 def build_in_two(site: Site, jobs: list[Callable[[Site], None]]) -> None:
     """Run the jobs here and in a forked worker, each once, and take over what the worker wrote."""
     queue = Queue(jobs)
-    gc.freeze()  # the model is built: keep the collector from touching (and so copying) its pages
 
     def work():
         site.written, site.keyed, site.unchanged = {}, {}, 0  # report only what this process writes
@@ -109,5 +116,4 @@ def build_in_two(site: Site, jobs: list[Callable[[Site], None]]) -> None:
             job(site)
     finally:
         written, keyed, unchanged = worker.result()
-        gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
     site.take_over(written, keyed, unchanged)
