@@ -7,9 +7,8 @@ digit (``3``), a range written from lower to higher skill (``5-3``) or a comma l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 
 ENTRY_SEPARATOR = ";"
 FULL_WIDTH = str.maketrans({"；": ";", "：": ":", "，": ",", "－": "-", "／": "/", "　": " "})
@@ -17,16 +16,6 @@ ENTRY_SHAPE = re.compile(r"(?P<code>\d-\d\d-\d\d-\d\d) (?P<name>[^:/;]+?)(?:/(?P
 LEVELS_SHAPE = re.compile(r"[1-5](?:-[1-5]|(?:,[1-5])+)?")
 
 
-def pickled_by_fields(cls):
-    """Pickle a slotted dataclass as its constructor's arguments: the default (a dict of its
-    slots, set one by one) is much slower, and the build hands the whole model from one
-    process to another."""
-    values = attrgetter(*(f.name for f in fields(cls)))
-    cls.__reduce__ = lambda self: (cls, values(self))
-    return cls
-
-
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Grant:
     """One occupation (and optional 工种) an organisation may evaluate, at some levels."""
@@ -43,6 +32,10 @@ class Grant:
     def __str__(self) -> str:
         return f"{self.code} {self.title}:{format_levels(self.levels)}"
 
+    def __reduce__(self):
+        # As its constructor's arguments: a slotted dataclass's default (its slots as a dict,
+        # set one by one) is far slower, and the build hands the whole model between processes.
+        return Grant, (self.code, self.name, self.work_type, self.levels)
 
 
 def format_levels(levels: tuple[int, ...] | list[int]) -> str:
