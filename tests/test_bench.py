@@ -21,7 +21,7 @@ REQUIRED = {
     "orgs": int, "build_s": float, "plain_jinja2_s": float, "hugo_s": (float, type(None)),
     "pagefind_s": (float, type(None)), "peak_rss_mb": float, "first_query_kb_gzip_median": (float, type(None)),
     "first_query_kb_gzip_max": (float, type(None)), "pagefind_first_query_kb_median": (float, type(None)),
-    "query_p95_ms": float, "incremental_s": float,
+    "query_p95_ms": float, "rebuild_s": float, "incremental_s": float,
 }
 
 

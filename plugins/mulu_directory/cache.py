@@ -29,8 +29,6 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
-import pelican
-import xlsxwriter
 
 import mulu
 
@@ -90,6 +88,9 @@ class Keys:
     """
 
     def __init__(self, settings: dict, reference_folder: Path, template_folders: list[Path], today: dt.date):
+        import pelican  # here: the benchmark's plain-Jinja2 reference uses the site's writer without Pelican
+        import xlsxwriter
+
         code = digest(
             sys.version, pelican.__version__, jinja2.__version__, markupsafe.__version__, xlsxwriter.__version__,
             files_digest(Path(mulu.__file__).parent, Path(__file__).parent),

@@ -5,6 +5,7 @@ skips rendering a file whose key says it is already as it would be."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -81,7 +82,7 @@ class Site:
         if previous is None or previous[0] != key:
             return False
         try:
-            stat = (self.output / relpath).stat()
+            stat = os.stat(os.path.join(self.output, relpath))  # a rebuild checks every file: no Path objects
         except FileNotFoundError:
             return False
         if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
