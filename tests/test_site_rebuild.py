@@ -138,13 +138,15 @@ def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
     assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
 
 
-def test_a_new_day_renews_every_page_but_not_the_data_of_organisations_whose_status_holds(fixture_files, tmp_path):
+def test_a_new_day_renews_every_page_but_not_what_does_not_depend_on_it(fixture_files, tmp_path):
     built = tmp_path / "site"
     build(built, fixture_files)
     written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", NEXT_DAY)
     pages = {path for path in tree(built) if path.endswith(".html")}
     assert pages <= written  # every page says which day its statuses are for
-    assert not any(path.startswith("org/") and path.endswith(".json") for path in written)
+    assert not any(path.startswith(("org/", "search/")) and not path.endswith(".html") for path in written)
+    assert {"data/registry.xlsx", "data/datapackage.json"} <= written  # dated
+    assert not {"data/registry.csv", "data/history.csv", "data/registry.json"} & written
 
 
 def test_a_changed_template_renders_again_every_page_made_from_it(fixture_files, tmp_path):

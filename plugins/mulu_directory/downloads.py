@@ -216,17 +216,30 @@ def registry_rows(missing: list[tuple[int, Organisation]]) -> list[tuple[str, ..
 
 
 def write_downloads(site: Site) -> None:
+    """Each download, made again only when an organisation's rows changed (and, for the
+    workbook, which is dated, the day)."""
     registry = site.registry
     names = [c.name for c in REGISTRY_COLUMNS]
-    site.write("data/registry.csv", csv_file(REGISTRY_COLUMNS, site.parts_by_organisation(
-        "registry-csv", lambda missing, total: csv_lines(registry_rows(missing)))))
-    site.write("data/history.csv", csv_file(HISTORY_COLUMNS, history_lines(site)))
-    site.write("data/registry.json", json_file(site.parts_by_organisation(
-        "registry-json", lambda missing, total: json_records(names, registry_rows(missing)))))
-    sheet = Sheet(site.today)
-    site.write("data/registry.xlsx", sheet.workbook(site.parts_by_organisation("xlsx-rows", sheet.make_rows)))
+    rows = b"".join(registry.digests.values())  # in registry order
+    downloads = {
+        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, site.parts_by_organisation(
+            "registry-csv", lambda missing, total: csv_lines(registry_rows(missing))))),
+        "history.csv": (rows, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
+        "registry.json": (rows, lambda: json_file(site.parts_by_organisation(
+            "registry-json", lambda missing, total: json_records(names, registry_rows(missing))))),
+        "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
+    }
+    for name, (made_from, make) in downloads.items():
+        path, key = f"data/{name}", site.data_key(name, made_from)
+        if not site.reuse(path, key):
+            site.write(path, make(), key)
     site.write("data/datapackage.json", json.dumps(data_package(site), ensure_ascii=False, indent=1))
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
     site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry.organisations),
                 events=len(registry.events))
+
+
+def registry_workbook(site: Site) -> bytes:
+    sheet = Sheet(site.today)
+    return sheet.workbook(site.parts_by_organisation("xlsx-rows", sheet.make_rows))

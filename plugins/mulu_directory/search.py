@@ -10,8 +10,12 @@ from .site import Site
 
 
 def write_search(site: Site) -> None:
-    for name, data in search_files(site.registry, site.settings).items():
-        site.write(f"search/{name}", data)
+    """The search files, made again only when an organisation's rows changed (they do not
+    depend on the day), and the page."""
+    key = site.data_key("search", b"".join(site.registry.digests.values()))  # in registry order
+    if not site.reuse_all(key):
+        for name, data in search_files(site.registry, site.settings).items():
+            site.write(f"search/{name}", data, key)
     reference = site.registry.reference
     site.render("search.html", "search/index.html", districts=list(reference.districts), types=ORG_TYPES,
                 levels=list(reference.levels.values()), statuses=PUBLIC_STATUSES)

@@ -78,6 +78,22 @@ class Site:
     def reuse(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key
         and it is still as that build left it."""
+        if not self.intact(relpath, key):
+            return False
+        self.keep(relpath)
+        return True
+
+    def reuse_all(self, key: bytes | None) -> bool:
+        """Like :meth:`reuse`, for every file the last build wrote from ``key``: files made
+        together, such as the search's, whose names and number depend on what they hold."""
+        paths = [path for path, entry in self.cache.previous.items() if entry[0] == key] if key is not None else []
+        if not paths or not all(self.intact(path, key) for path in paths):
+            return False
+        for path in paths:
+            self.keep(path)
+        return True
+
+    def intact(self, relpath: str, key: bytes | None) -> bool:
         previous = self.cache.previous.get(relpath) if key is not None else None
         if previous is None or previous[0] != key:
             return False
@@ -85,12 +101,14 @@ class Site:
             stat = os.stat(os.path.join(self.output, relpath))  # a rebuild checks every file: no Path objects
         except FileNotFoundError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
-            return False
+        return (stat.st_size, stat.st_mtime_ns) == previous[1:]
+
+    def keep(self, relpath: str) -> None:
+        """Count as written a file the last build wrote and this one need not."""
+        previous = self.cache.previous[relpath]
         self.record(relpath, previous[1])
         self.keyed[relpath] = previous
         self.unchanged += 1
-        return True
 
     def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
