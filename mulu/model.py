@@ -93,9 +93,9 @@ class Registry:
     digests: dict[str, bytes] = field(default_factory=dict)
 
     def __reduce__(self):
-        """Pickled column by column (each organisation's events found again by credit code):
-        the build hands the whole model from one process to another, several times faster so
-        than object by object."""
+        """Pickled column by column (each organisation's events found again by credit code): the
+        build hands the whole model from one process to another, and this is several times
+        faster than object by object."""
         orgs = list(self.organisations.values())
         return (registry_from_columns, (columns(orgs, ORGANISATION_COLUMNS), columns(self.events, EVENT_COLUMNS),
                                         self.reference, self.digests))

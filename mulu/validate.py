@@ -412,15 +412,16 @@ def _validate_files(registry_path: Path, history_path: Path, reference: Referenc
 def row_digests(registry_table: Table, history_table: Table) -> dict[str, bytes]:
     """Credit code -> digest of its registry row and its history rows, cells as written. A valid
     cell holds no control character, so the separators cannot be mistaken for its text."""
-    code_at = HISTORY_FIELDS.index("credit_code")
+    code_in_registry, code_in_history = REGISTRY_FIELDS.index("credit_code"), HISTORY_FIELDS.index("credit_code")
     events: dict[str, list[str]] = defaultdict(list)
     for cells in history_table.records:
-        events[cells[code_at]].append("\x1f".join(cells))
-    blake2b = hashlib.blake2b
-    return {
-        cells[0]: blake2b("\x1e".join(["\x1f".join(cells), *events[cells[0]]]).encode(), digest_size=16).digest()
-        for cells in registry_table.records
-    }
+        events[cells[code_in_history]].append("\x1f".join(cells))
+    digests = {}
+    for cells in registry_table.records:
+        code = cells[code_in_registry]
+        rows = "\x1e".join(["\x1f".join(cells), *events[code]])
+        digests[code] = hashlib.blake2b(rows.encode(), digest_size=16).digest()
+    return digests
 
 
 def load_registry(settings: dict, today: dt.date, registry_path=None, history_path=None) -> Registry:

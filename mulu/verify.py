@@ -428,30 +428,30 @@ def bucket_count(keys: int) -> int:
     return count
 
 
-class Keys(NamedTuple):
-    """What the layout of the compact files needs of one organisation's timeline."""
+class Placement(NamedTuple):
+    """What placing one organisation's timeline in the compact files takes."""
 
     occupations: frozenset[str]  # the occupations its intervals name
     hashes: tuple[int, ...]  # :func:`key_hash` of its credit code and of its 备案编号 if it has one
 
 
-def layout_keys(line: Timeline) -> Keys:
-    return Keys(frozenset(i.code for i in line.intervals),
-                tuple(key_hash(key) for key in (line.credit_code, line.filing_no) if key))
+def placement(line: Timeline) -> Placement:
+    return Placement(frozenset(i.code for i in line.intervals),
+                     tuple(key_hash(key) for key in (line.credit_code, line.filing_no) if key))
 
 
 class Layout:
-    """Where the compact files put each organisation, from every organisation's :class:`Keys`
-    (by credit code, in registry order): the occupations any interval names, numbered, and
-    the credit codes in each bucket."""
+    """Where the compact files put each organisation, from every organisation's
+    :class:`Placement` (by credit code, in registry order): the occupations any interval names,
+    numbered, and the credit codes in each bucket."""
 
-    def __init__(self, keys: dict[str, Keys]):
-        self.occupations = sorted(set().union(*(k.occupations for k in keys.values())))
+    def __init__(self, placements: dict[str, Placement]):
+        self.occupations = sorted(set().union(*(p.occupations for p in placements.values())))
         self.occupation_index = {code: index for index, code in enumerate(self.occupations)}
-        self.count = bucket_count(sum(len(k.hashes) for k in keys.values()))
+        self.count = bucket_count(sum(len(p.hashes) for p in placements.values()))
         self.buckets: list[list[str]] = [[] for _ in range(self.count)]
-        for code, k in keys.items():
-            for bucket in sorted({value % self.count for value in k.hashes}):
+        for code, p in placements.items():
+            for bucket in sorted({value % self.count for value in p.hashes}):
                 self.buckets[bucket].append(code)
 
 
@@ -484,7 +484,7 @@ def compact(registry: Registry, as_of: dt.date, province: str, city: str) -> dic
     meta's ``t`` holds the sentence templates.
     """
     lines = timelines(registry)
-    layout = Layout({code: layout_keys(line) for code, line in lines.items()})
+    layout = Layout({code: placement(line) for code, line in lines.items()})
     return {
         "meta": compact_meta(registry.reference, as_of, province, city, layout.count),
         "occupations": occupation_names(registry.reference, layout),

@@ -73,13 +73,13 @@ class Pair:
     def filed(self) -> list[dict[str, str]]:
         return [row for row in self.rows if row["status"] == "已备案"]
 
-    def record(self, row: dict[str, str], event: str, **fields: str) -> None:
+    def record(self, row: dict[str, str], event: str, document: str = "", **fields: str) -> None:
         """Change the row and add the event that says so, dated the sample day."""
         row.update(fields, updated=SAMPLE_DAY)
         self.events.append({
             "date": SAMPLE_DAY, "credit_code": row["credit_code"], "event": event, "occupations": row["occupations"],
             "valid_from": row["valid_from"], "valid_until": row["valid_until"], "status": row["status"],
-            "document": "沪人社鉴〔2026〕99号" if event == "移出" else "", "note": fields.get("phone", ""),
+            "document": document, "note": "",
         })
 
     def drop(self, code: str) -> dict[str, str]:
@@ -125,7 +125,7 @@ def test_a_rebuild_after_registry_changes_is_the_clean_build(pair, fixture_files
     assert f"org/{middle}/index.html" in written
 
     # Removed before it became valid: on its occupations' pages it moves from pending to former.
-    pair.record(returning, "移出", status="已移出", status_note="不再符合条件，沪人社鉴〔2026〕99号")
+    pair.record(returning, "移出", "沪人社鉴〔2026〕99号", status="已移出", status_note="不再符合条件，沪人社鉴〔2026〕99号")
     written = rebuilt_as_clean(built, pair.save("removed"), tmp_path / "clean-removed")
     assert {f"org/{middle}/index.html", "removed/index.html"} <= written
 

@@ -8,8 +8,8 @@ published) and holds:
   its size and modification time then. A file whose key is unchanged and that is still as that
   build left it is not rendered again; a file the last build wrote and this one does not is
   deleted, so a rebuild leaves the same files as a build into an empty folder.
-- ``memo-<name>.pickle``: parts of the whole-registry files (a download's rows, an
-  organisation's search tokens, a verification bucket), by the key of what each was made from.
+- ``memo-<name>.pickle``: each organisation's part of a file made from the whole registry (its
+  rows of a download, its place in the verification files), by its digest.
 
 A key is a digest of everything its file or part depends on: the code and the libraries that
 render, the settings, the reference data and, for pages, the templates and the day

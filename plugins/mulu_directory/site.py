@@ -71,7 +71,7 @@ class Site:
         missing = [(position, organisations[position]) for position, part in enumerate(parts) if part is None]
         for (position, _), part in zip(missing, make(missing, len(keys))):
             parts[position] = part
-        memo.new.update(zip(keys, parts))
+            memo.put(keys[position], part)
         memo.save()
         return parts
 

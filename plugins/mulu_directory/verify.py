@@ -9,8 +9,8 @@ import json
 from jinja2 import Environment
 
 from mulu.model import Organisation, Registry
-from mulu.verify import (Layout, Names, Timeline, compact_meta, compact_timeline, data_date, layout_keys,
-                         occupation_names, timeline)
+from mulu.verify import (Layout, Names, Timeline, compact_meta, compact_timeline, data_date, occupation_names,
+                         placement, timeline)
 
 from .site import Site
 
@@ -35,9 +35,9 @@ def write_verify(site: Site) -> None:
             lines[code] = timeline(registry.organisations[code])
         return lines[code]
 
-    keys = site.parts_by_organisation("verify-keys", lambda missing, total: [layout_keys(line(org.credit_code))
-                                                                           for _, org in missing])
-    layout = Layout(dict(zip(registry.organisations, keys)))
+    placements = site.parts_by_organisation("verify-placements", lambda missing, total: [
+        placement(line(org.credit_code)) for _, org in missing])
+    layout = Layout(dict(zip(registry.organisations, placements)))
     numbering = repr(layout.occupations)
     for number, bucket in enumerate(layout.buckets):
         path = BUCKET.format(n=number)
