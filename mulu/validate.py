@@ -100,8 +100,9 @@ def choice_rule(allowed: tuple[str, ...]) -> CellRule:
 def occupations_rule(reference: Reference, required: bool) -> CellRule:
     def rule(value: str):
         if not value and not required:
-            return (), ()
-        return checked_occupations(reference, value)
+            return (), []
+        grants, found = checked_occupations(reference, value)
+        return grants, list(found)
     return rule
 
 
