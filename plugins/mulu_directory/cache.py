@@ -180,7 +180,10 @@ class BuildCache:
 
 
 def remove_with_empty_parents(root: Path, relpath: str) -> None:
+    """Delete a file of the output and the folders it leaves empty; never anything outside."""
     path = root / relpath
+    if not path.resolve().is_relative_to(root.resolve()):
+        return
     path.unlink(missing_ok=True)
     for parent in path.parents:
         if parent == root or not parent.is_relative_to(root):
