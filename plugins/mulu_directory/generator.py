@@ -33,7 +33,8 @@ class DirectoryGenerator(Generator):
     def generate_context(self):
         settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
         today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
-        loading = parallel.Forked(partial(load_registry, settings, today)) if settings["MULU_BUILD_PROCESSES"] > 1 else None
+        two = settings["MULU_BUILD_PROCESSES"] > 1
+        loading = parallel.Forked(partial(load_registry, settings, today)) if two else None
         cache = BuildCache(Path(self.output_path), build_keys(settings, today))  # read while a child loads
         registry = loading.result() if loading else load_registry(settings, today)
         # The model lasts the whole build: keep the collector from walking it again and again.
