@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mulu.csvio import render_table
+from mulu.schema import HISTORY_FIELDS
 from mulu.store import write_pair
 
 from conftest import ROOT, SAMPLE_DAY
@@ -130,6 +132,17 @@ def test_a_rebuild_after_registry_changes_is_the_clean_build(pair, fixture_files
     assert {f"org/{middle}/index.html", "removed/index.html"} <= written
 
     rebuilt_as_clean(built, original, tmp_path / "clean-original")
+
+
+def test_the_history_in_another_order_is_rebuilt_in_that_order(pair, fixture_files, tmp_path):
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    # Each organisation's events in their order, but grouped by organisation rather than by date.
+    pair.events.sort(key=lambda event: event["credit_code"])
+    folder = pair.save("regrouped")
+    (folder / "history.csv").write_bytes(render_table(HISTORY_FIELDS, pair.events))
+    written = rebuilt_as_clean(built, folder, tmp_path / "clean")
+    assert "data/history.csv" in written and not org_pages(written)
 
 
 def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):

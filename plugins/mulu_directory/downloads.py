@@ -221,10 +221,12 @@ def write_downloads(site: Site) -> None:
     registry = site.registry
     names = [c.name for c in REGISTRY_COLUMNS]
     rows = b"".join(registry.digests.values())  # in registry order
+    # The history interleaves the organisations' events: whose event comes next is part of it.
+    ledger = rows + "\x1f".join(event.credit_code for event in registry.events).encode()
     downloads = {
         "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, site.parts_by_organisation(
             "registry-csv", lambda missing, total: csv_lines(registry_rows(missing))))),
-        "history.csv": (rows, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
+        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
         "registry.json": (rows, lambda: json_file(site.parts_by_organisation(
             "registry-json", lambda missing, total: json_records(names, registry_rows(missing))))),
         "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
