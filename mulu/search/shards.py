@@ -179,16 +179,13 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     rows = manifest["display"]["rows"]
     display = [f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown})]
     reached = {number for term, numbers in of_term.items() if reached_by(terms, term) for number in numbers}
+    files = {path: json.loads((output / path).read_bytes()) for path in display}
     named = {number for ref, _, fields in shown if OCCUPATIONS_FIELD in fields
-             for number in display_row(output, rows, ref)[9] if number in reached}
+             for number in files[f"search/orgs/{ref // rows}.json"][ref % rows][9] if number in reached}
     per_file = manifest["display"]["occupationRows"]
     paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display,
              *(f"search/occupations/{n}.json" for n in sorted({number // per_file for number in named}))]
     return [(path, gzip_size((output / path).read_bytes())) for path in paths]
-
-
-def display_row(output: Path, rows: int, ref: int) -> list:
-    return json.loads((output / f"search/orgs/{ref // rows}.json").read_bytes())[ref % rows]
 
 
 OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")

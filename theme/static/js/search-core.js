@@ -81,14 +81,6 @@
     });
   }
 
-  /* The prefixes of a query that searchedTerms() searches as whole words: the page asks the
-     reader for more characters. */
-  function broadPrefixes(store, text) {
-    var terms = tokenizer.queryTerms(text);
-    var searched = searchedTerms(store.manifest.index, terms);
-    return terms.filter(function (t, i) { return t.prefix && !searched[i].prefix; }).map(function (t) { return t.term; });
-  }
-
   /* The index, fetched shard by shard (see shards.py): a query loads the shards of its terms;
      a term's postings are all in its shard, so they score exactly as the whole index would. */
   function ShardedStore(manifest, fetchText) {
@@ -166,13 +158,16 @@
   }
 
   /* Promise of {results: run()'s, occupations: Set of the occupations (display numbers) one of
-     whose tokens a searched term reaches}. */
+     whose tokens a searched term reaches, broad: the prefixes searchedTerms() searched as whole
+     words (the page asks the reader for more characters)}. */
   function search(store, text) {
-    var terms = searchedTerms(store.manifest.index, tokenizer.queryTerms(text));
+    var asked = tokenizer.queryTerms(text);
+    var terms = searchedTerms(store.manifest.index, asked);
+    var broad = asked.filter(function (t, i) { return t.prefix && !terms[i].prefix; }).map(function (t) { return t.term; });
     return store.termsFor(terms).then(function (compact) {
       var occupations = new Set();
       compact.terms.forEach(function (row) { row[2].forEach(function (n) { occupations.add(n); }); });
-      return { results: run(compact, terms), occupations: occupations };
+      return { results: run(compact, terms), occupations: occupations, broad: broad };
     });
   }
 
@@ -249,7 +244,7 @@
 
   return {
     decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
-    DisplayStore: DisplayStore, search: search, broadPrefixes: broadPrefixes, run: run,
+    DisplayStore: DisplayStore, search: search, run: run,
     publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation
   };
 });

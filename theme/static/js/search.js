@@ -98,9 +98,9 @@
     var today = MuluSearch.dayNumber(new Date());
     loadStores().then(function (s) {
       var byOccupation = new Set(); // refs that matched through their occupations
-      var reached; // the occupations one of whose tokens the query reaches
+      var searched; // what the search found besides the results
       return MuluSearch.search(s.index, text).then(function (found) {
-        reached = found.occupations;
+        searched = found;
         found.results.forEach(function (r) { if (r.occupation) byOccupation.add(r.ref); });
         return filtered(s, found.results.map(function (r) { return r.ref; }), today);
       }).then(function (refs) {
@@ -108,13 +108,13 @@
         return s.display.rows(shown).then(function (rows) {
           var orgs = rows.map(function (row, i) { return MuluSearch.organisation(s.manifest, shown[i], row); });
           return Promise.all(orgs.map(function (org) {
-            var matched = byOccupation.has(org.ref) ? org.occupations.filter(function (n) { return reached.has(n); }) : [];
+            var matched = byOccupation.has(org.ref) ? org.occupations.filter(function (n) { return searched.occupations.has(n); }) : [];
             return s.display.occupations(matched);
           })).then(function (matched) {
             if (ticket !== latest) return;
             show(orgs.map(function (org, i) {
               return { org: org, occupations: matched[i], status: MuluSearch.publicStatus(org, today, s.manifest.warningDays) };
-            }), refs.length, text, MuluSearch.broadPrefixes(s.index, text));
+            }), refs.length, text, searched.broad);
             list.dataset.searchMs = (performance.now() - started).toFixed(1);
           });
         });
