@@ -94,12 +94,13 @@ def header_problems(label: str, header: list[str], expected: tuple[str, ...]) ->
     return found
 
 
-def read_table(path: str | Path, expected: tuple[str, ...]) -> Table:
-    """Read a CSV file as text cells keyed by column, recording every structural problem."""
+def read_table(path: str | Path, expected: tuple[str, ...], data: bytes | None = None) -> Table:
+    """Read a CSV file (or ``data``, its bytes read already) as text cells keyed by column,
+    recording every structural problem."""
     path = Path(path)
     table = Table(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         table.problems.append(Problem(path.name, 0, "-", f"无法读取文件：{exc.strerror}"))
         return table

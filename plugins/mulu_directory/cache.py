@@ -10,6 +10,9 @@ published) and holds:
   deleted, so a rebuild leaves the same files as a build into an empty folder.
 - ``memo-<name>.pickle``: each organisation's part of a file made from the whole registry (its
   rows of a download, its place in the verification files), by its digest.
+- ``registry.pickle``: the registry and history as the last full load read them, and the model
+  loaded from them, so that a rebuild validates again only the organisations that changed
+  (``loading``).
 
 A key is a digest of everything its file or part depends on: the code and the libraries that
 render, the settings, the reference data and, for pages, the templates and the day
@@ -127,23 +130,26 @@ class Memo:
 
 
 def read_pickle(path: Path, salt: bytes):
-    """What :func:`write_pickle` stored with the same salt, or None."""
+    """What :func:`write_pickle` stored with the same salt, or None. The salt comes first, so
+    that a file stored with another is not read any further."""
     try:
         with open(path, "rb") as handle:
-            stored_salt, value = pickle.load(handle)
+            if pickle.load(handle) != salt:
+                return None
+            return pickle.load(handle)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file: the cache is only ever an aid
         logger.warning("构建缓存 %s 无法读取（%s），将重新生成", path, exc)
         return None
-    return value if stored_salt == salt else None
 
 
 def write_pickle(path: Path, salt: bytes, value) -> None:
     """Replace the file in one step, so a reader never sees half of it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "wb") as handle:
-        pickle.dump((salt, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(salt, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
 
 

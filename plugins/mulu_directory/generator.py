@@ -10,10 +10,10 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from mulu.settings import resolve
-from mulu.validate import load_registry
 
 from . import assets, downloads, feeds, lists, pages, parallel, search, sitemap, templating, verify
-from .cache import BuildCache, Keys
+from .cache import BuildCache, Keys, folder_beside
+from .loading import Loading
 from .site import Site
 
 logger = logging.getLogger(__name__)
@@ -33,10 +33,11 @@ class DirectoryGenerator(Generator):
     def generate_context(self):
         settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
         today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
-        two = settings["MULU_BUILD_PROCESSES"] > 1
-        loading = parallel.Forked(partial(load_registry, settings, today)) if two else None
-        cache = BuildCache(Path(self.output_path), build_keys(settings, today))  # read while a child loads
-        registry = loading.result() if loading else load_registry(settings, today)
+        keys = build_keys(settings, today)
+        self.loading = Loading(settings, today, folder_beside(Path(self.output_path)), keys.data,
+                               settings["MULU_BUILD_PROCESSES"] > 1)
+        cache = BuildCache(Path(self.output_path), keys)  # read while a child loads, if one does
+        registry = self.loading.result()
         # The model lasts the whole build: keep the collector from walking it again and again.
         gc.freeze()
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path), cache)
@@ -58,6 +59,7 @@ class DirectoryGenerator(Generator):
         finally:
             gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
         sitemap.write_sitemap(site)
+        self.loading.finish()
         deleted = site.cache.finish(site.files())
         logger.info("目录：写出 %d 个文件（%d 个未变），删除上次构建留下的 %d 个文件",
                     len(site.written), site.unchanged, deleted)

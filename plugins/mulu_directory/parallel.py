@@ -32,16 +32,19 @@ class WorkerFailed(RuntimeError):
 
 
 class Forked:
-    """``job()`` running in a forked child; :meth:`result` returns its value or raises its error."""
+    """``job()`` running in a forked child; :meth:`result` returns its value or raises its error.
+    ``then(value)``, if given, runs in the child after the value is sent: :meth:`result` does not
+    wait for it, :meth:`join` does."""
 
-    def __init__(self, job: Callable[[], object]):
+    def __init__(self, job: Callable[[], object], then: Callable[[object], None] | None = None):
         self.receiver, sender = FORK.Pipe(duplex=False)
-        self.process = FORK.Process(target=self.run, args=(job, sender), daemon=True)
+        self.then = then
+        self.process = FORK.Process(target=self.run, args=(job, then, sender), daemon=True)
         self.process.start()
         sender.close()
 
     @staticmethod
-    def run(job, sender) -> None:
+    def run(job, then, sender) -> None:
         try:
             outcome = (True, job())
         except BaseException as exc:  # sent to the parent, which raises it
@@ -52,6 +55,9 @@ class Forked:
         with bulk_allocation():
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         sender.send_bytes(data)
+        del data
+        if then and outcome[0]:
+            then(outcome[1])
         # Exit at once: freeing the child's objects one by one would only keep the parent
         # waiting, and the memory goes with the process anyway.
         sys.stdout.flush()
@@ -63,10 +69,14 @@ class Forked:
             with bulk_allocation():
                 ok, value = pickle.loads(self.receiver.recv_bytes())
         finally:
-            self.process.join()
+            if self.then is None:
+                self.join()
         if not ok:
             raise value
         return value
+
+    def join(self) -> None:
+        self.process.join()
 
 
 def picklable(value) -> bool:
