@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
 from functools import partial
 from pathlib import Path
 
@@ -43,15 +44,18 @@ class Loading:
         except OSError:  # the full validation says which file cannot be read
             contents = snapshot = None
         self.registry = changed_registry(settings, snapshot, salt, contents, paths) if snapshot else None
-        self.load = partial(load_registry, settings, today, *paths, contents)
-        self.keep = partial(keep_snapshot, snapshot, salt, contents) if snapshot else None
-        self.child = parallel.Forked(self.load, then=self.keep) if two and self.registry is None else None
+        load = partial(load_registry, settings, today, *paths, contents)
+        keep = partial(keep_snapshot, snapshot, salt, contents) if snapshot else None
+        self.child = parallel.Forked(load, then=keep) if two and self.registry is None else None
+        # The files' bytes stay with the child, if there is one: not in the build's memory.
+        self.load, self.keep = (None, None) if self.child else (load, keep)
 
     def result(self) -> Registry:
         if self.registry is None:
             self.registry = self.child.result() if self.child else self.load()
-            if self.keep and not self.child:
-                self.keep(self.registry)
+            if self.keep:
+                self.keep(pickle.dumps(self.registry, protocol=pickle.HIGHEST_PROTOCOL))
+            self.load = self.keep = None
         return self.registry
 
     def finish(self) -> None:
@@ -67,16 +71,21 @@ def changed_registry(settings: dict, snapshot: Path, salt: bytes, contents: tupl
         before = read_pickle(snapshot, salt)
         if not isinstance(before, Snapshot):
             return None
-        registry = load_changed(before, contents, paths, Reference(resolve(settings, "MULU_REFERENCE_DIR")),
+        try:
+            registry_before = before.registry()
+        except Exception as exc:  # damaged inside: as read_pickle does, warn and load in full
+            logger.warning("构建缓存 %s 无法读取（%s），将重新生成", snapshot, exc)
+            return None
+        registry = load_changed(before, registry_before, contents, paths, Reference(resolve(settings, "MULU_REFERENCE_DIR")),
                                 settings, TOUCHED_LIMIT)
     if registry is not None:
         logger.info("目录：按上次构建校验过的内容载入，只重新校验了有改动的机构")
     return registry
 
 
-def keep_snapshot(path: Path, salt: bytes, contents: tuple[bytes, bytes], registry: Registry) -> None:
+def keep_snapshot(path: Path, salt: bytes, contents: tuple[bytes, bytes], model: bytes) -> None:
+    """Keep the files' bytes and ``model``, the registry loaded from them as pickled to be sent."""
     try:
-        with bulk_allocation():
-            write_pickle(path, salt, Snapshot(*contents, registry))
+        write_pickle(path, salt, Snapshot.of(*contents, model))
     except OSError as exc:  # the cache is only ever an aid
         logger.warning("构建缓存 %s 无法写入（%s）", path, exc)

@@ -33,10 +33,10 @@ class WorkerFailed(RuntimeError):
 
 class Forked:
     """``job()`` running in a forked child; :meth:`result` returns its value or raises its error.
-    ``then(value)``, if given, runs in the child after the value is sent: :meth:`result` does not
-    wait for it, :meth:`join` does."""
+    ``then(data)``, if given, runs in the child after the value is sent, with the value as it was
+    pickled to be sent: :meth:`result` does not wait for it, :meth:`join` does."""
 
-    def __init__(self, job: Callable[[], object], then: Callable[[object], None] | None = None):
+    def __init__(self, job: Callable[[], object], then: Callable[[bytes], None] | None = None):
         self.receiver, sender = FORK.Pipe(duplex=False)
         self.then = then
         self.process = FORK.Process(target=self.run, args=(job, then, sender), daemon=True)
@@ -46,18 +46,18 @@ class Forked:
     @staticmethod
     def run(job, then, sender) -> None:
         try:
-            outcome = (True, job())
+            ok, value = True, job()
         except BaseException as exc:  # sent to the parent, which raises it
-            outcome = (False, exc if picklable(exc) else WorkerFailed(traceback.format_exc()))
+            ok, value = False, exc if picklable(exc) else WorkerFailed(traceback.format_exc())
         # Plain pickle: multiprocessing's own consults its table of reducers for every object, which
         # makes sending the whole model several times slower; so would the collector, woken by
         # the tuples each object is reduced to.
         with bulk_allocation():
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        sender.send_bytes(b"ok" if ok else b"failed")
         sender.send_bytes(data)
-        del data
-        if then and outcome[0]:
-            then(outcome[1])
+        if then and ok:
+            then(data)
         # Exit at once: freeing the child's objects one by one would only keep the parent
         # waiting, and the memory goes with the process anyway.
         sys.stdout.flush()
@@ -66,8 +66,9 @@ class Forked:
 
     def result(self):
         try:
+            ok = self.receiver.recv_bytes() == b"ok"
             with bulk_allocation():
-                ok, value = pickle.loads(self.receiver.recv_bytes())
+                value = pickle.loads(self.receiver.recv_bytes())
         finally:
             if self.then is None:
                 self.join()
