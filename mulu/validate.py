@@ -356,6 +356,7 @@ class Report:
     registry: Registry | None
     registry_label: str
     history_label: str
+    sources: tuple[bytes, bytes] = (b"", b"")  # the digests of the files' bytes as read (source_digest)
 
     @property
     def ok(self) -> bool:
@@ -387,7 +388,7 @@ def validate_files(registry_path: str | Path, history_path: str | Path, referenc
     """Check a registry and its history; never writes to either."""
     recover(Path(registry_path).parent)  # before the shared lock: recovering needs it exclusively
     with bulk_allocation(), read_lock(Path(registry_path).parent):
-        return validate_contents(Path(registry_path), Path(history_path), (None, None), reference, settings, today)
+        return _validate_files(Path(registry_path), Path(history_path), reference, settings, today)
 
 
 def read_pair(registry_path: Path, history_path: Path) -> tuple[bytes, bytes]:
@@ -397,15 +398,14 @@ def read_pair(registry_path: Path, history_path: Path) -> tuple[bytes, bytes]:
         return registry_path.read_bytes(), history_path.read_bytes()
 
 
-def validate_contents(registry_path: Path, history_path: Path, contents: tuple[bytes | None, bytes | None],
-                      reference: Reference, settings: dict, today: dt.date) -> Report:
-    """:func:`validate_files` of the files' bytes where ``contents`` holds them (None: read the file)."""
+def _validate_files(registry_path: Path, history_path: Path, reference: Reference,
+                    settings: dict, today: dt.date) -> Report:
     problems: list[Problem] = []
-    registry_table = read_table(registry_path, REGISTRY_FIELDS, contents[0])
+    registry_table = read_table(registry_path, REGISTRY_FIELDS)
     problems.extend(registry_table.problems)
     orgs = read_organisations(registry_table, reference, settings, problems)
     check_uniqueness(registry_table.label, orgs, problems)
-    history_table = read_table(history_path, HISTORY_FIELDS, contents[1])
+    history_table = read_table(history_path, HISTORY_FIELDS)
     problems.extend(history_table.problems)
     events = []
     if not registry_table.problems and not history_table.problems:
@@ -415,7 +415,7 @@ def validate_contents(registry_path: Path, history_path: Path, contents: tuple[b
     registry = None
     if not errors(problems):
         registry = Registry({o.credit_code: o for o in orgs}, events, reference, row_digests(registry_table, history_table))
-    return Report(problems, registry, registry_table.label, history_table.label)
+    return Report(problems, registry, registry_table.label, history_table.label, (registry_table.source, history_table.source))
 
 
 def row_digests(registry_table: Table, history_table: Table) -> dict[str, bytes]:
@@ -433,16 +433,20 @@ def row_digests(registry_table: Table, history_table: Table) -> dict[str, bytes]
     return digests
 
 
-def load_registry(settings: dict, today: dt.date, registry_path=None, history_path=None, contents=None) -> Registry:
-    """The validated registry named by the settings (or the given paths); raises InvalidInput.
-    ``contents``: the two files' bytes, when the caller has read them (:func:`read_pair`)."""
-    paths = Path(registry_path or resolve(settings, "MULU_REGISTRY")), Path(history_path or resolve(settings, "MULU_HISTORY"))
-    reference = Reference(resolve(settings, "MULU_REFERENCE_DIR"))
-    if contents:
-        with bulk_allocation():
-            report = validate_contents(*paths, contents, reference, settings, today)
-    else:
-        report = validate_files(*paths, reference, settings, today)
+def load_registry(settings: dict, today: dt.date, registry_path=None, history_path=None) -> Registry:
+    """The validated registry named by the settings (or the given paths); raises InvalidInput."""
+    return load_report(settings, today, registry_path, history_path).registry
+
+
+def load_report(settings: dict, today: dt.date, registry_path=None, history_path=None) -> Report:
+    """:func:`load_registry`'s report, which has no error."""
+    report = validate_files(
+        registry_path or resolve(settings, "MULU_REGISTRY"),
+        history_path or resolve(settings, "MULU_HISTORY"),
+        Reference(resolve(settings, "MULU_REFERENCE_DIR")),
+        settings,
+        today,
+    )
     if not report.ok:
         raise InvalidInput(errors(report.problems))
-    return report.registry
+    return report

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import pickle
-from functools import partial
 from pathlib import Path
 
 from mulu.incremental import Snapshot, load_changed
 from mulu.model import Registry
 from mulu.reference import Reference
 from mulu.settings import resolve
-from mulu.validate import bulk_allocation, load_registry, read_pair
+from mulu.csvio import source_digest
+from mulu.validate import bulk_allocation, load_report, read_pair
 
 from . import parallel
 from .cache import read_pickle, write_pickle
@@ -39,23 +39,16 @@ class Loading:
     def __init__(self, settings: dict, today: dt.date, cache_folder: Path | None, salt: bytes, two: bool):
         paths = Path(resolve(settings, "MULU_REGISTRY")), Path(resolve(settings, "MULU_HISTORY"))
         snapshot = cache_folder / SNAPSHOT if cache_folder else None
-        try:
-            contents = read_pair(*paths)
-        except OSError:  # the full validation says which file cannot be read
-            contents = snapshot = None
-        self.registry = changed_registry(settings, snapshot, salt, contents, paths) if snapshot else None
-        load = partial(load_registry, settings, today, *paths, contents)
-        keep = partial(keep_snapshot, snapshot, salt, contents) if snapshot else None
-        self.child = parallel.Forked(load, then=keep) if two and self.registry is None else None
-        # The files' bytes stay with the child, if there is one: not in the build's memory.
-        self.load, self.keep = (None, None) if self.child else (load, keep)
+        self.registry = changed_registry(settings, snapshot, salt, paths) if snapshot else None
+        full = FullLoad(settings, today, paths, snapshot, salt)
+        self.child = parallel.Forked(full, then=full.keep) if two and self.registry is None else None
+        self.full = None if self.child else full
 
     def result(self) -> Registry:
         if self.registry is None:
-            self.registry = self.child.result() if self.child else self.load()
-            if self.keep:
-                self.keep(pickle.dumps(self.registry, protocol=pickle.HIGHEST_PROTOCOL))
-            self.load = self.keep = None
+            self.registry = self.child.result() if self.child else self.full()
+            if self.full:
+                self.full.keep(pickle.dumps(self.registry, protocol=pickle.HIGHEST_PROTOCOL))
         return self.registry
 
     def finish(self) -> None:
@@ -64,8 +57,7 @@ class Loading:
             self.child.join()
 
 
-def changed_registry(settings: dict, snapshot: Path, salt: bytes, contents: tuple[bytes, bytes],
-                     paths: tuple[Path, Path]) -> Registry | None:
+def changed_registry(settings: dict, snapshot: Path, salt: bytes, paths: tuple[Path, Path]) -> Registry | None:
     """The registry from the last full load's snapshot and what changed since, if it can be."""
     with bulk_allocation():
         before = read_pickle(snapshot, salt)
@@ -73,6 +65,9 @@ def changed_registry(settings: dict, snapshot: Path, salt: bytes, contents: tupl
             return None
         try:
             registry_before = before.registry()
+            contents = read_pair(*paths)
+        except OSError:  # the full validation says which file cannot be read
+            return None
         except Exception as exc:  # damaged inside: as read_pickle does, warn and load in full
             logger.warning("构建缓存 %s 无法读取（%s），将重新生成", snapshot, exc)
             return None
@@ -83,9 +78,27 @@ def changed_registry(settings: dict, snapshot: Path, salt: bytes, contents: tupl
     return registry
 
 
-def keep_snapshot(path: Path, salt: bytes, contents: tuple[bytes, bytes], model: bytes) -> None:
-    """Keep the files' bytes and ``model``, the registry loaded from them as pickled to be sent."""
-    try:
-        write_pickle(path, salt, Snapshot.of(*contents, model))
-    except OSError as exc:  # the cache is only ever an aid
-        logger.warning("构建缓存 %s 无法写入（%s）", path, exc)
+class FullLoad:
+    """Validating everything (in the child, if there is one); then keeping the snapshot. The
+    files' bytes are not held while validating (the child's memory peaks then): they are read
+    again, and kept only if they are still what was validated."""
+
+    def __init__(self, settings: dict, today: dt.date, paths: tuple[Path, Path], snapshot: Path | None, salt: bytes):
+        self.settings, self.today, self.paths, self.snapshot, self.salt = settings, today, paths, snapshot, salt
+        self.sources = None
+
+    def __call__(self) -> Registry:
+        report = load_report(self.settings, self.today, *self.paths)
+        self.sources = report.sources
+        return report.registry
+
+    def keep(self, model: bytes) -> None:
+        """Keep the files' bytes and ``model``, the registry as pickled to be handed over."""
+        if not self.snapshot:
+            return
+        try:
+            contents = read_pair(*self.paths)
+            if tuple(map(source_digest, contents)) == self.sources:  # else changed since: keep nothing
+                write_pickle(self.snapshot, self.salt, Snapshot.of(*contents, model))
+        except OSError as exc:  # the cache is only ever an aid
+            logger.warning("构建缓存 %s 无法写入（%s）", self.snapshot, exc)
