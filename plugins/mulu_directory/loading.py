@@ -14,11 +14,11 @@ import logging
 import pickle
 from pathlib import Path
 
+from mulu.csvio import source_digest
 from mulu.incremental import Snapshot, load_changed
 from mulu.model import Registry
 from mulu.reference import Reference
 from mulu.settings import resolve
-from mulu.csvio import source_digest
 from mulu.validate import bulk_allocation, load_report, read_pair
 
 from . import parallel
