@@ -10,6 +10,8 @@ published) and holds:
   deleted, so a rebuild leaves the same files as a build into an empty folder.
 - ``memo-<name>.pickle``: each organisation's part of a file made from the whole registry (its
   rows of a download, its place in the verification files), by its digest.
+- ``search.pickle``: the search index the last build made, which the next updates
+  (:mod:`mulu.search.update`).
 
 A key is a digest of everything its file or part depends on: the code and the libraries that
 render, the settings, the reference data and, for pages, the templates and the day
@@ -31,6 +33,7 @@ import jinja2
 import markupsafe
 
 import mulu
+from mulu.validate import bulk_allocation
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +132,7 @@ class Memo:
 def read_pickle(path: Path, salt: bytes):
     """What :func:`write_pickle` stored with the same salt, or None."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, bulk_allocation():
             stored_salt, value = pickle.load(handle)
     except FileNotFoundError:
         return None
@@ -167,6 +170,15 @@ class BuildCache:
 
     def memo(self, name: str) -> Memo:
         return Memo(self.folder / f"memo-{name}.pickle" if self.folder else None, self.keys.data)
+
+    def stored(self, name: str):
+        """What the last build with the same code, settings and reference data kept as
+        ``name`` (:meth:`store`), or None."""
+        return read_pickle(self.folder / f"{name}.pickle", self.keys.data) if self.folder else None
+
+    def store(self, name: str, value) -> None:
+        if self.folder:
+            write_pickle(self.folder / f"{name}.pickle", self.keys.data, value)
 
     def finish(self, files: dict[str, tuple[bytes | None, int, int]]) -> int:
         """After a build that wrote ``files``: delete what the last build wrote and this one
