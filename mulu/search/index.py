@@ -142,7 +142,8 @@ def gap_code(gap: int) -> str:
     return code
 
 
-GAP_CODES = [gap_code(gap) for gap in range(64 * 27 * 27)]
+# Every gap_code below 64 * 27 * 27, made at once: the high part takes no letter, one, or two.
+GAP_CODES = [high + last for high in ["", *MORE[1:], *(a + b for a in MORE[1:] for b in MORE)] for last in LAST]
 
 
 def posting_text(postings: dict[int, list[int]], occupations: list[int] = ()) -> str:
