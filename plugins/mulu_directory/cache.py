@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import marshal
 import os
 import pickle
 import sys
@@ -80,7 +81,11 @@ def canonical(value) -> str:
         return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
     if isinstance(value, (str, int, float, bool, type(None), dt.date, Path)):
         return repr(value)
-    return f"<{type(value).__module__}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
+    name = f"{type(value).__module__}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+    code = getattr(value, "__code__", None)
+    if code is not None:  # a function: by its compiled body too, so that changing it renders again
+        return f"<{name} {hashlib.blake2b(marshal.dumps(code), digest_size=8).hexdigest()}>"
+    return f"<{name}>"
 
 
 class Keys:
