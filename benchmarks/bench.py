@@ -30,12 +30,13 @@ from mulu.settings import load_settings, resolve
 from mulu.validate import load_registry, validate_files
 
 from . import hugo, pagefind, plain, search
-from .measure import Run, compare, median_run, percentile, run_child, snapshot, tree_stats
+from .measure import OtherWork, Run, compare, median_run, percentile, run_child, snapshot, tree_stats
 from .workload import HISTORY, REGISTRY, change_one_organisation, sample_folder
 
 ROOT = plain.ROOT
 QUERIES = Path(__file__).with_name("queries.json")
 KB = 1024
+OTHER_WORK_WARNING_S = 5.0  # CPU seconds other processes may use while a size is timed before the run says so
 
 
 def machine() -> dict:
@@ -122,25 +123,30 @@ class Bench:
         args, today = self.args, ANCHOR
         work = args.work / f"n{orgs}"
         data = sample_folder(args.work, orgs, args.seed, self.reference, self.settings)
-        self.say(f"[{orgs}] validate")
-        validate_s = median_time(lambda: validate_files(data / REGISTRY, data / HISTORY, self.reference, self.settings, today), args.repeat)
-        registry = load_registry(self.settings, today, data / REGISTRY, data / HISTORY)
+        other = OtherWork()  # around every timed run, not the browser's
+        with other:
+            self.say(f"[{orgs}] validate")
+            validate_s = median_time(lambda: validate_files(data / REGISTRY, data / HISTORY, self.reference, self.settings, today), args.repeat)
+            registry = load_registry(self.settings, today, data / REGISTRY, data / HISTORY)
 
-        self.say(f"[{orgs}] build")
-        output = work / "site"
-        build = median_run([run_child(build_argv(fresh(output), data, today), cwd=ROOT) for _ in range(args.repeat)])
-        files, size = tree_stats(output)
+            self.say(f"[{orgs}] build")
+            output = work / "site"
+            build = median_run([run_child(build_argv(fresh(output), data, today), cwd=ROOT) for _ in range(args.repeat)])
+            files, size = tree_stats(output)
 
-        self.say(f"[{orgs}] plain Jinja2")
-        plain_argv = [sys.executable, "-m", "benchmarks.plain", "--registry", str(data / REGISTRY),
-                      "--history", str(data / HISTORY), "--today", today.isoformat()]
-        plain_run = median_run([run_child(plain_argv + ["--output", str(fresh(work / "plain"))], cwd=ROOT)
-                                for _ in range(args.repeat)])
-        hugo_run = self.measure_hugo(registry, today, work, orgs)
-        pagefind_run, pagefind_fetches = self.measure_pagefind(output, work, orgs)
+            self.say(f"[{orgs}] plain Jinja2")
+            plain_argv = [sys.executable, "-m", "benchmarks.plain", "--registry", str(data / REGISTRY),
+                          "--history", str(data / HISTORY), "--today", today.isoformat()]
+            plain_run = median_run([run_child(plain_argv + ["--output", str(fresh(work / "plain"))], cwd=ROOT)
+                                    for _ in range(args.repeat)])
+            hugo_run = self.measure_hugo(registry, today, work, orgs)
+            pagefind_run, pagefind_fetches = self.measure_pagefind(output, work, orgs)
         search_figures = self.measure_search(registry, output, orgs)
-        self.say(f"[{orgs}] incremental")
-        incremental = self.measure_incremental(output, data, work / "changed", today)
+        with other:
+            self.say(f"[{orgs}] incremental")
+            incremental = self.measure_incremental(output, data, work / "changed", today)
+        if other.seconds and other.seconds > OTHER_WORK_WARNING_S:
+            self.say(f"[{orgs}] 注意：测量期间其他进程占用了 {other.seconds:.1f} 秒 CPU，计时可能偏慢")
 
         peers = (hugo_run.seconds + pagefind_run.seconds) if hugo_run and pagefind_run else None
         return {
@@ -162,6 +168,7 @@ class Bench:
             "pagefind_first_query_kb_max": kb(pagefind_fetches and max(f.gzip_bytes for f in pagefind_fetches)),
             **search_figures,
             **incremental,
+            "other_cpu_s": rounded(other.seconds, 1),
         }
 
     def measure_hugo(self, registry, today: dt.date, work: Path, orgs: int) -> Run | None:
@@ -249,7 +256,7 @@ COLUMNS = (
     ("output_files", "files"), ("output_mb", "MB"), ("plain_jinja2_s", "jinja2 s"), ("build_vs_plain", "×jinja2"),
     ("hugo_s", "hugo s"), ("pagefind_s", "pagefind s"), ("build_vs_hugo_plus_pagefind", "×(hugo+pf)"),
     ("rebuild_s", "rebuild s"), ("incremental_s", "incr s"), ("incremental_files_rewritten", "incr rewritten"),
-    ("incremental_files_changed", "incr changed"),
+    ("incremental_files_changed", "incr changed"), ("other_cpu_s", "others' CPU s"),
 )
 SEARCH_COLUMNS = (
     ("orgs", "orgs"), ("search_index_s", "index s"), ("search_kb_gzip", "files KB gz"),

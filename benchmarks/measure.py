@@ -87,6 +87,39 @@ def run_child(argv: list[str], cwd: str | Path | None = None, env: dict | None =
     return Run(seconds, max(usage.ru_maxrss, sampler.peak_kib) / 1024)  # both in KiB on Linux
 
 
+class OtherWork:
+    """CPU time other processes used while the benchmark measured times: the machine's busy
+    time (``/proc/stat``) less what this process and its waited-for children used. Figures
+    taken while it grows are disturbed; ``seconds`` is None where ``/proc/stat`` is missing."""
+
+    def __init__(self):
+        self.seconds: float | None = 0.0 if Path("/proc/stat").is_file() else None
+        self.started: tuple[float, float] | None = None
+
+    def __enter__(self):
+        if self.seconds is not None:
+            self.started = (machine_busy_seconds(), own_seconds())
+        return self
+
+    def __exit__(self, *exc):
+        if self.started is not None:
+            busy, own = self.started
+            self.seconds += max(0.0, (machine_busy_seconds() - busy) - (own_seconds() - own))
+            self.started = None
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every core spent on anything but idling since boot."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # guest time is already in user time
+
+
+def own_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss_mb for r in runs))
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from benchmarks import bench, hugo
-from benchmarks.measure import compare, snapshot
+from benchmarks.measure import OtherWork, compare, snapshot
 from benchmarks.workload import change_one_organisation, read_rows, sample_folder
 from mulu.reference import Reference
 from mulu.settings import load_settings, resolve
@@ -21,7 +25,7 @@ REQUIRED = {
     "orgs": int, "build_s": float, "plain_jinja2_s": float, "hugo_s": (float, type(None)),
     "pagefind_s": (float, type(None)), "peak_rss_mb": float, "first_query_kb_gzip_median": (float, type(None)),
     "first_query_kb_gzip_max": (float, type(None)), "pagefind_first_query_kb_median": (float, type(None)),
-    "query_p95_ms": float, "rebuild_s": float, "incremental_s": float,
+    "query_p95_ms": float, "rebuild_s": float, "incremental_s": float, "other_cpu_s": (float, type(None)),
 }
 
 
@@ -111,3 +115,15 @@ def test_hugo_reference_renders_each_organisation(tmp_path, settings, reference)
     for org in registry.organisations.values():
         page = (tmp_path / "site" / "org" / org.credit_code / "index.html").read_text(encoding="utf-8")
         assert org.name in page and org.credit_code in page
+
+
+def test_other_work_counts_what_another_process_burns_while_timing():
+    """A process the benchmark does not wait for (here one spinning for half a second of CPU)
+    shows in the figure that says the timings are disturbed."""
+    spin = "import time\nwhile time.process_time() < 0.5: pass"
+    with OtherWork() as other:
+        process = subprocess.Popen([sys.executable, "-c", spin])
+        while Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            time.sleep(0.01)  # done, but not yet waited for: its time is not ours
+    process.wait()
+    assert other.seconds >= 0.4

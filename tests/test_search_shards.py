@@ -4,6 +4,7 @@ that loads only its shards finds the same organisations in the same order as the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mulu.model import Registry
 from mulu.reference import Reference
 from mulu.sample import generate
 from mulu.search import fetched_for, shards
@@ -139,3 +141,59 @@ def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
     by_number = [path for path, _ in fetched_for(site, "S000031000012")]
     assert len([path for path in by_number if path.startswith("search/orgs/")]) == 1
     assert not any(path.startswith("search/occupations/") for path in by_number)
+
+
+def changed_registry(found, changes: dict[str, dict]) -> Registry:
+    """The registry with some organisations' fields changed, each with a new digest, as if
+    staff had edited their rows."""
+    orgs = dict(found.organisations)
+    digests = dict(found.digests)
+    for code, fields in changes.items():
+        orgs[code] = dataclasses.replace(orgs[code], **fields)
+        digests[code] = digests[code][::-1]
+    return Registry(orgs, found.events, found.reference, digests)
+
+
+def test_an_updated_index_is_the_index_made_anew(registry):
+    """A few organisations renamed (terms come and go, one outside the Basic Multilingual
+    Plane), one given another phone and one another occupation: the last build's index
+    brought up to date gives the very files a new one does."""
+    settings, found = registry
+    _, previous = shards.search_build(found, settings)
+    orgs = search_index.ranked_organisations(found)
+    changes = {
+        orgs[5].credit_code: {"name": "𠮷野家饮食职业技能评价中心"},
+        orgs[700].credit_code: {"name": orgs[700].name + "（上海）"},
+        orgs[1400].credit_code: {"phone": "021-99999999"},
+        orgs[1900].credit_code: {"grants": [orgs[1].grants[0]], "address": ""},
+    }
+    changed = changed_registry(found, changes)
+    files, updated = shards.search_build(changed, settings, previous)
+    assert files == shards.search_files(changed, settings)
+    assert files != shards.search_files(found, settings)
+    assert kept_shards(previous, updated)
+
+
+def test_an_update_makes_again_only_the_shards_a_change_touched(registry):
+    """A new phone number: its old and new tokens' shards, and where their ends moved."""
+    settings, found = registry
+    _, previous = shards.search_build(found, settings)
+    org = search_index.ranked_organisations(found)[1000]
+    _, updated = shards.search_build(changed_registry(found, {org.credit_code: {"phone": "021-99999999"}}), settings, previous)
+    assert len(updated.shards) - len(kept_shards(previous, updated)) <= 4
+
+
+def test_an_organisation_moving_in_the_ref_order_makes_the_index_anew(registry):
+    settings, found = registry
+    _, previous = shards.search_build(found, settings)
+    filed = next(org for org in search_index.ranked_organisations(found) if org.status == "已备案")
+    changed = changed_registry(found, {filed.credit_code: {"status": "已移出"}})
+    files, updated = shards.search_build(changed, settings, previous)
+    assert files == shards.search_files(changed, settings)
+    assert not kept_shards(previous, updated)
+
+
+def kept_shards(previous, updated) -> list[bytes]:
+    """The shard files the update took from the previous index rather than making them."""
+    earlier = {id(data) for _, data in previous.shards}
+    return [data for _, data in updated.shards if id(data) in earlier]

@@ -200,3 +200,19 @@ def test_deleting_the_cache_is_safe(fixture_files, tmp_path, pair):
     code = corrected["credit_code"]
     assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}  # the others' bytes were the same
     assert (tmp_path / "site.build-cache").is_dir()
+
+
+def test_a_setting_that_is_a_function_is_keyed_by_its_body(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    from mulu_directory.cache import canonical
+
+    def label(level):
+        return f"{level} 级"
+
+    key = canonical({"MULU_LABEL": label})
+    assert canonical({"MULU_LABEL": label}) == key
+
+    def label(level):  # noqa: F811 (the same setting, edited)
+        return f"{level}级"
+
+    assert canonical({"MULU_LABEL": label}) != key

@@ -26,9 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Callable, Iterable, Iterator
 
 from ..model import Organisation, Registry
@@ -140,12 +142,13 @@ def gap_code(gap: int) -> str:
     return code
 
 
-GAP_CODES = [gap_code(gap) for gap in range(64 * 27 * 27)]
+# Every gap_code below 64 * 27 * 27, made at once: the high part takes no letter, one, or two.
+GAP_CODES = [high + last for high in ["", *MORE[1:], *(a + b for a in MORE[1:] for b in MORE)] for last in LAST]
 
 
 def posting_text(postings: dict[int, list[int]], occupations: list[int] = ()) -> str:
     """`` {field number}{gaps}`` for each field the term occurs in, then `` #{gaps}`` of the
-    occupations (display numbers, see :func:`display_data`) the term is a token of, if any:
+    occupations (display numbers, see :func:`display_row`) the term is a token of, if any:
     the page names a result's matched occupations from them."""
     parts = [f" {number}{gaps_text(refs)}" for number, refs in postings.items()]
     if occupations:
@@ -157,8 +160,11 @@ OCCUPATIONS_MARK = "#"
 
 
 def gaps_text(numbers: list[int]) -> str:
-    gaps = [number - before for before, number in zip([0] + numbers, numbers)]
-    return "".join(GAP_CODES[gap] if gap < len(GAP_CODES) else gap_code(gap) for gap in gaps)
+    gaps = list(map(operator.sub, numbers, [0, *numbers]))
+    try:
+        return "".join(map(GAP_CODES.__getitem__, gaps))
+    except IndexError:  # a gap beyond the table: tens of thousands of refs apart
+        return "".join(gap_code(gap) for gap in gaps)
 
 
 def encode_rows(terms: list[tuple[str, str]]) -> str:
@@ -178,26 +184,43 @@ def decode_rows(text: str, occupations: dict[str, list[int]] | None = None) -> l
     term occurs in the field; each term's occupations go into ``occupations`` if given."""
     found, previous = [], b""
     for line in text.split("\n") if text else []:
-        head, *fields = line.split(" ")
+        head, _, posting = line.partition(" ")
         units = previous[:2 * LAST.index(head[0])] + utf16(head[1:])
         term = units.decode("utf-16-be")
-        found.append((term, {int(field[0]): decode_gaps(field[1:]) for field in fields if field[0] != OCCUPATIONS_MARK}))
-        if occupations is not None:
-            occupations.update((term, decode_gaps(field[1:])) for field in fields if field[0] == OCCUPATIONS_MARK)
+        postings, numbers = decode_posting(posting)
+        found.append((term, postings))
+        if occupations is not None and numbers:
+            occupations[term] = numbers
         previous = units
     return found
 
 
-def decode_gaps(code: str) -> list[int]:
-    refs, ref, high = [], 0, 0
-    for letter in code:
-        if letter in MORE:
-            high = high * 27 + MORE.index(letter)
+def decode_posting(text: str) -> tuple[dict[int, list[int]], list[int]]:
+    """A :func:`posting_text` (without its leading space) read back: the refs by field
+    number, and the occupations' numbers."""
+    postings, occupations = {}, []
+    for field in text.split(" ") if text else ():
+        if field[0] == OCCUPATIONS_MARK:
+            occupations = decode_gaps(field[1:])
         else:
-            ref += high * 64 + LAST.index(letter)
-            refs.append(ref)
-            high = 0
-    return refs
+            postings[int(field[0])] = decode_gaps(field[1:])
+    return postings, occupations
+
+
+def decode_gaps(code: str) -> list[int]:
+    return list(accumulate(GAP_VALUES[gap] if gap in GAP_VALUES else gap_value(gap) for gap in GAP.findall(code)))
+
+
+GAP = re.compile(f"[{re.escape(MORE)}]*[{re.escape(LAST)}]")  # one gap's letters
+GAP_VALUES = {code: gap for gap, code in enumerate(GAP_CODES)}
+
+
+def gap_value(code: str) -> int:
+    """The gap :func:`gap_code` wrote as ``code``."""
+    high = 0
+    for letter in code[:-1]:
+        high = high * 27 + MORE.index(letter)
+    return high * 64 + LAST.index(code[-1])
 
 
 def lunr_index(compact: dict) -> dict:
@@ -238,34 +261,38 @@ def inverse_document_frequency(documents_with_term: int, documents: int) -> floa
 STATUS_CODES = {"公示中": 0, "已备案": 1, "已移出": 2}
 
 
-def display_data(registry: Registry, settings: dict) -> dict:
-    """What a result shows and filters on, by ref; small numbers index the shared tables.
+def display_tables(registry: Registry, settings: dict) -> dict:
+    """What the display rows' small numbers index, but the occupations (see
+    :func:`occupation_names`), and the days before expiry a result is flagged."""
+    return {"warningDays": settings["MULU_EXPIRY_WARNING_DAYS"], "districts": list(registry.reference.districts),
+            "types": list(ORG_TYPES)}
 
-    A row: credit code, name, 备案编号, status (``STATUS_CODES``), first valid day (days since
-    1970-01-01), days from it to the last valid day, district, type, skill levels ("543"),
-    occupations ("code title").
-    """
-    reference = registry.reference
-    districts = list(reference.districts)
-    orgs = ranked_organisations(registry)
-    # In code order: neighbouring codes share their start, which compresses.
-    occupations = {name: number for number, name in enumerate(sorted({occupation(g) for org in orgs for g in org.grants}))}
-    rows = []
-    for org in orgs:
-        grants = [occupations[occupation(g)] for g in org.grants]
-        levels = "".join(str(level) for level in sorted({l for g in org.grants for l in g.levels}))
-        rows.append([
-            org.credit_code, org.name, org.filing_no, STATUS_CODES[org.status],
-            day_number(org.valid_from), term_days(org),
-            districts.index(org.district), ORG_TYPES.index(org.org_type), levels, grants,
-        ])
-    return {
-        "warningDays": settings["MULU_EXPIRY_WARNING_DAYS"],
-        "districts": districts,
-        "types": list(ORG_TYPES),
-        "occupations": list(occupations),
-        "orgs": rows,
-    }
+
+def occupation_names(orgs: list[Organisation]) -> list[str]:
+    """Every occupation ("code title") the organisations hold, in code order: neighbouring
+    codes share their start, which compresses. The display rows number them by position."""
+    return sorted({occupation(g) for org in orgs for g in org.grants})
+
+
+FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
+
+
+def display_row(org: Organisation, districts: list[str], numbers: dict[str, int]) -> list:
+    """What a result shows and filters on: credit code, name, 备案编号, status
+    (``STATUS_CODES``), first valid day (days since 1970-01-01), days from it to the last valid
+    day, district, type, skill levels ("543") and occupations (their ``numbers``)."""
+    levels = "".join(str(level) for level in sorted({l for g in org.grants for l in g.levels}))
+    return [
+        org.credit_code, org.name, org.filing_no, STATUS_CODES[org.status], day_number(org.valid_from),
+        term_days(org), districts.index(org.district), ORG_TYPES.index(org.org_type), levels,
+        [numbers[occupation(g)] for g in org.grants],
+    ]
+
+
+def display_json(org: Organisation, districts: list[str], numbers: dict[str, int]) -> tuple[str, str]:
+    """The organisation's display row and its facets, as JSON."""
+    row = display_row(org, districts, numbers)
+    return json_text(row), json_text(row[FACETS])
 
 
 def occupation(grant) -> str:
@@ -286,5 +313,9 @@ def day_number(day: dt.date | None) -> int | None:
     return (day - EPOCH).days if day else None
 
 
+def json_text(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json_text(data).encode("utf-8")

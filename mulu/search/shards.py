@@ -10,7 +10,7 @@ finds every term it expands to (:func:`shards_for`), unless they fill more than 
 (:func:`searched_terms`); a term's postings are never split, so the loaded shards score
 exactly as the whole index does.
 
-The display rows (:func:`index.display_data`) are cut by ref into ``search/orgs/{i}.json`` of
+The display rows (:func:`index.display_row`) are cut by ref into ``search/orgs/{i}.json`` of
 ``display.rows`` rows, so showing results fetches only their files; ``search/facets.json``
 holds what the filters need of every organisation and is fetched only when a filter is set.
 The occupations the rows name by number are cut into ``search/occupations/{i}.json`` of
@@ -24,16 +24,19 @@ from __future__ import annotations
 import bisect
 import gzip
 import json
+import zlib
 from pathlib import Path
 
 from ..model import Registry
-from .index import (FIELDS, decode_rows, display_data, encode_rows, field_tokens, build_index,
-                    posting_text, ranked_organisations, shared_prefix, to_json, utf16)
+from .index import (FIELDS, decode_rows, display_tables, encode_rows, json_text, occupation_names,
+                    ranked_organisations, shared_prefix, to_json, utf16)
 from .query import matches, reached_by
 from .tokenizer import QueryTerm, query_terms, tokens
+from .update import Indexed, build, encoded_shards, updated
 
 FORMAT = 2
 SHARD_BYTES = 4 * 1024  # raw bytes of terms an index shard aims at
+CUT_ODDS = 20  # one term in this many may end a shard (rows are ~50 bytes)
 MAX_PREFIX_SHARDS = 4  # a prefix whose terms span more shards is searched as a whole word
 SINGLE_INDEX_BYTES = 128 * 1024  # an index up to this size stays one file
 DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded amount
@@ -41,28 +44,36 @@ SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (an
 OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
 PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
-FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Consecutive runs of ``(term, posting text)`` rows of about ``SHARD_BYTES`` each. A term
     whose postings alone fill a shard gets one of its own: a query fetching it (a common bigram
-    such as 管理) should not fetch its neighbours too, nor a query for a neighbour fetch it."""
+    such as 管理) should not fetch its neighbours too, nor a query for a neighbour fetch it.
+
+    A run ends after a term picked by its checksum (see ``CUT_ODDS``) once it holds 3/4 of
+    ``SHARD_BYTES``, and at 5/4 at most: where runs end depends on the terms near the end, not
+    on the sizes of all the terms before, so a change to some terms' postings moves only the
+    ends near them, and an update rewrites only the shards around the change."""
     sizes = [len(term) * 3 + len(posting) for term, posting in rows]
     if sum(sizes) <= SINGLE_INDEX_BYTES:
         return [rows]
     shards, start, filled = [], 0, 0
-    for end, size in enumerate(sizes, 1):
+    for end, ((term, _), size) in enumerate(zip(rows, sizes), 1):
         if size >= SHARD_BYTES and end - 1 > start:
             shards.append(rows[start:end - 1])
             start, filled = end - 1, 0
         filled += size
-        if filled >= SHARD_BYTES:
+        if filled >= SHARD_BYTES * 3 // 4 and (filled >= SHARD_BYTES * 5 // 4 or size >= SHARD_BYTES or cut_after(term)):
             shards.append(rows[start:end])
             start, filled = end, 0
     if start < len(rows):
         shards.append(rows[start:])
     return shards
+
+
+def cut_after(term: str) -> bool:
+    return zlib.crc32(term.encode("utf-8")) % CUT_ODDS == 0
 
 
 def separator(before: str, first: str) -> str:
@@ -103,45 +114,63 @@ def occupations_by_token(occupations: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def shard_index(compact: dict, occupations: list[str]) -> tuple[list[str], dict[str, bytes]]:
-    """The manifest's ``index`` keys and the shard files, by path under ``search/``."""
-    of_token = occupations_by_token(occupations)
-    shards = split_terms([(term, posting_text(postings, of_token.get(term, ())))
-                          for term, postings in compact["terms"]])
+def shard_index(rows: list[tuple[str, str]], previous: Indexed | None = None) -> tuple[list[str], list[tuple[int, bytes]]]:
+    """The manifest's ``index`` keys, and each shard's first row and file (see
+    :func:`update.encoded_shards`)."""
+    shards = split_terms(rows)
     keys = [""] + [separator(before[-1][0], shard[0][0]) for before, shard in zip(shards, shards[1:])]
-    return keys, {f"index/{n}.txt": encode_rows(shard).encode("utf-8") for n, shard in enumerate(shards)}
+    return keys, encoded_shards(shards, previous, lambda shard: encode_rows(shard).encode("utf-8"))
+
+
+def shard_files(shards: list[tuple[int, bytes]]) -> dict[str, bytes]:
+    return {f"index/{n}.txt": data for n, (_, data) in enumerate(shards)}
 
 
 def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     """Every search file, by path under ``search/``."""
-    display = display_data(registry, settings)
-    rows, occupations = display.pop("orgs"), display.pop("occupations")
-    compact = build_index(field_tokens(ranked_organisations(registry), settings))
-    keys, files = shard_index(compact, occupations)
+    return search_build(registry, settings)[0]
+
+
+def search_build(registry: Registry, settings: dict, previous: Indexed | None = None) -> tuple[dict[str, bytes], Indexed]:
+    """Every search file, by path under ``search/``, and the index they hold, which the next
+    build updates as ``previous`` (see :mod:`mulu.search.update`)."""
+    orgs = ranked_organisations(registry)
+    digests = [registry.digests[org.credit_code] for org in orgs]
+    occupations = occupation_names(orgs)
+    shared = (occupations_by_token(occupations), list(registry.reference.districts), settings)
+    made = updated(previous, orgs, digests, occupations, *shared) or build(orgs, digests, occupations, *shared)
+    keys, made.shards = shard_index(made.rows, previous)
+    files = shard_files(made.shards)
+    rows, facets = zip(*made.display) if made.display else ((), ())
     small = len(rows) <= SINGLE_DISPLAY_ROWS
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
-    files |= cut("orgs", rows, per_file) | cut("occupations", occupations, names_per_file)
+    files |= cut("orgs", rows, per_file) | cut("occupations", list(map(json_text, occupations)), names_per_file)
     split_display = len(rows) > per_file
     if split_display:
-        files["facets.json"] = to_json([row[FACETS] for row in rows])
+        files["facets.json"] = json_array(facets)
     manifest = {
         "format": FORMAT,
-        "documents": compact["documents"],
-        "fields": compact["fields"],
+        "documents": len(rows),
+        "fields": [[field.name, field.boost] for field in FIELDS],
         "index": keys,
         "display": {"rows": per_file, "facets": split_display, "occupations": len(occupations),
                     "occupationRows": names_per_file},
         "shown": SHOWN,
-        **display,
+        **display_tables(registry, settings),
     }
-    return {"manifest.json": to_json(manifest), **files}
+    return {"manifest.json": to_json(manifest), **files}, made
 
 
-def cut(folder: str, items: list, per_file: int) -> dict[str, bytes]:
-    """``{folder}/{n}.json`` files of ``per_file`` items each (one, empty, for no items)."""
-    return {f"{folder}/{n}.json": to_json(items[start:start + per_file])
+def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
+    """``{folder}/{n}.json`` files of ``per_file`` items (JSON) each (one, empty, for no items)."""
+    return {f"{folder}/{n}.json": json_array(items[start:start + per_file])
             for n, start in enumerate(range(0, max(len(items), 1), per_file))}
+
+
+def json_array(items) -> bytes:
+    """The array of the items, each JSON already: the text ``to_json`` gives the list of them."""
+    return ("[" + ",".join(items) + "]").encode("utf-8")
 
 
 def gzip_size(data: bytes) -> int:

@@ -13,6 +13,8 @@ published) and holds:
 - ``registry.pickle``: the registry and history as the last full load read them, and the model
   loaded from them, so that a rebuild validates again only the organisations that changed
   (``loading``).
+- ``search.pickle``: the search index the last build made, which the next updates
+  (:mod:`mulu.search.update`).
 
 A key is a digest of everything its file or part depends on: the code and the libraries that
 render, the settings, the reference data and, for pages, the templates and the day
@@ -25,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import marshal
 import os
 import pickle
 import sys
@@ -34,6 +37,7 @@ import jinja2
 import markupsafe
 
 import mulu
+from mulu.validate import bulk_allocation
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +84,11 @@ def canonical(value) -> str:
         return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
     if isinstance(value, (str, int, float, bool, type(None), dt.date, Path)):
         return repr(value)
-    return f"<{type(value).__module__}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
+    name = f"{type(value).__module__}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+    code = getattr(value, "__code__", None)
+    if code is not None:  # a function: by its compiled body too, so that changing it renders again
+        return f"<{name} {hashlib.blake2b(marshal.dumps(code), digest_size=8).hexdigest()}>"
+    return f"<{name}>"
 
 
 class Keys:
@@ -133,7 +141,7 @@ def read_pickle(path: Path, salt: bytes):
     """What :func:`write_pickle` stored with the same salt, or None. The salt comes first, so
     that a file stored with another is not read any further."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, bulk_allocation():
             if pickle.load(handle) != salt:
                 return None
             return pickle.load(handle)
@@ -173,6 +181,15 @@ class BuildCache:
 
     def memo(self, name: str) -> Memo:
         return Memo(self.folder / f"memo-{name}.pickle" if self.folder else None, self.keys.data)
+
+    def stored(self, name: str):
+        """What the last build with the same code, settings and reference data kept as
+        ``name`` (:meth:`store`), or None."""
+        return read_pickle(self.folder / f"{name}.pickle", self.keys.data) if self.folder else None
+
+    def store(self, name: str, value) -> None:
+        if self.folder:
+            write_pickle(self.folder / f"{name}.pickle", self.keys.data, value)
 
     def finish(self, files: dict[str, tuple[bytes | None, int, int]]) -> int:
         """After a build that wrote ``files``: delete what the last build wrote and this one
