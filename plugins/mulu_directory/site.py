@@ -55,6 +55,20 @@ class Site:
         """The key of a file that does not show the day or use the templates."""
         return digest(self.cache.keys.data, *parts) if self.cache else None
 
+    def page_keys(self, kind: str, parts: list[bytes]) -> list[bytes | None]:
+        """The keys of many pages of one kind, each made from one part, such as an organisation's
+        digest: :meth:`page_key` of the kind followed by the part. A key is only ever compared,
+        and the kind's has a fixed length, so no two collide; this spares a digest per page."""
+        return self.concatenated(self.page_key(kind), parts)
+
+    def data_keys(self, kind: str, parts: list[bytes]) -> list[bytes | None]:
+        """Like :meth:`page_keys`, for files that do not show the day or use the templates."""
+        return self.concatenated(self.data_key(kind), parts)
+
+    @staticmethod
+    def concatenated(prefix: bytes | None, parts: list[bytes]) -> list[bytes | None]:
+        return [prefix + part for part in parts] if prefix is not None else [None] * len(parts)
+
     def memo(self, name: str) -> Memo:
         """A table of the build cache (without a cache, one that lasts this build only)."""
         return self.cache.memo(name) if self.cache else Memo(None, b"")

@@ -41,7 +41,7 @@ def write_verify(site: Site) -> None:
     numbering = repr(layout.occupations)
     for number, bucket in enumerate(layout.buckets):
         path = BUCKET.format(n=number)
-        key = site.data_key("verify-bucket", numbering, *(registry.digests[code] for code in bucket))
+        key = site.data_key("verify-bucket", numbering, b"".join([registry.digests[code] for code in bucket]))
         if not site.reuse(path, key):
             site.write(path, compact_json([compact_timeline(line(code), layout.occupation_index) for code in bucket]), key)
     site.write(META, compact_json(compact_meta(registry.reference, as_of, site.settings["MULU_PROVINCE_CODE"],
