@@ -102,12 +102,14 @@ class Keys:
 
 class Memo:
     """One table of parts by key. It starts from the last build's table; only the entries this
-    build looks up are kept for the next, so it never grows beyond one build's worth."""
+    build looks up are kept for the next, so it never grows beyond one build's worth. It is
+    stored again only if that changed it: large tables take a while to pickle."""
 
     def __init__(self, path: Path | None, salt: bytes):
         self.path, self.salt = path, salt
         self.old = (read_pickle(path, salt) or {}) if path else {}
         self.new: dict = {}
+        self.added = False
 
     def get(self, key: bytes):
         """The part for ``key``, or None."""
@@ -120,9 +122,11 @@ class Memo:
 
     def put(self, key: bytes, value) -> None:
         self.new[key] = value
+        self.added = True
 
     def save(self) -> None:
-        if self.path:
+        # Without additions the new table holds some of the old entries: all of them, if as many.
+        if self.path and (self.added or len(self.new) != len(self.old)):
             write_pickle(self.path, self.salt, self.new)
 
 
