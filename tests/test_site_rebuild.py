@@ -9,9 +9,11 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from mulu.csvio import render_table
 from mulu.schema import HISTORY_FIELDS
@@ -92,6 +94,16 @@ class Pair:
         return row
 
 
+def workbook_phone(path: Path, code: str) -> str:
+    """The phone number the workbook gives for the organisation."""
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every member's data matches its checksum
+    sheet = load_workbook(path, read_only=True)["机构名录"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    row = next(dict(zip(header, row)) for row in rows if row[0] == code)
+    return row["联系电话"]
+
+
 def org_pages(paths: set[str]) -> set[str]:
     return {path for path in paths if path.startswith("org/")}
 
@@ -113,6 +125,7 @@ def test_a_rebuild_after_registry_changes_is_the_clean_build(pair, fixture_files
     code = corrected["credit_code"]
     assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
     assert "data/registry.xlsx" in written
+    assert workbook_phone(built / "data/registry.xlsx", code) == "021-64881234"
 
     middle = sorted(row["credit_code"] for row in pair.filed())[len(pair.filed()) // 2]
     returning = pair.drop(middle)

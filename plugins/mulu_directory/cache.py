@@ -25,6 +25,7 @@ import logging
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -91,8 +92,9 @@ class Keys:
         import pelican  # here: the benchmark's plain-Jinja2 reference uses the site's writer without Pelican
         import xlsxwriter
 
-        code = digest(
+        code = digest(  # zlib's too: the workbook keeps deflated pieces
             sys.version, pelican.__version__, jinja2.__version__, markupsafe.__version__, xlsxwriter.__version__,
+            zlib.ZLIB_RUNTIME_VERSION,
             files_digest(Path(mulu.__file__).parent, Path(__file__).parent),
         )
         settings_text = canonical({k: v for k, v in settings.items() if k not in UNKEYED_SETTINGS})

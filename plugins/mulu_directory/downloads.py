@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from itertools import repeat
 from json.encoder import encode_basestring
 from operator import attrgetter
@@ -19,6 +20,9 @@ import xlsxwriter
 from mulu.model import Organisation
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
+from . import pieces
+from .cache import Memo, digest
+from .pieces import Deflated
 from .site import Site
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
@@ -30,6 +34,9 @@ SHEET_TITLE = "机构名录"
 ROW_NUMBER = re.compile(rb'(<row r="|<c r="[A-Z]+)\d+"')
 SHEET_ROWS = re.compile(rb"(?s)(.*?<sheetData><row .*?</row>)(.*)(</sheetData>.*)")
 LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
+# The sheet is deflated in about this many groups of rows at most: a change to one row deflates
+# its group again.
+PIECES = 64
 
 
 def neutralise(value: str) -> str:
@@ -113,29 +120,55 @@ class Sheet:
     """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it.
 
     XlsxWriter writes only the rows :meth:`make_rows` is given; :meth:`workbook` splices in the
-    rows it wrote for an earlier build, renumbered if they moved. The bytes are the same as if
-    it had written every row."""
+    rows it wrote for an earlier build, renumbered if they moved, and deflates the sheet in
+    groups of rows (see :mod:`.pieces`), again only for groups whose rows changed."""
 
     def __init__(self, day: dt.date):
         self.day = day
         self.book = b""
-        self.every_row = False
 
     def make_rows(self, missing: list[tuple[int, Organisation]], total: int) -> list[tuple[int, bytes]]:
         """``(row number, XML)`` of each of the organisations, given by position."""
         rows = neutralised(text_rows([org for _, org in missing], REGISTRY_COLUMNS))
         numbered = [(position + 2, row) for (position, _), row in zip(missing, rows)]
         self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, numbered, self.day)
-        self.every_row = len(missing) == total
         self.head, written, self.tail = SHEET_ROWS.fullmatch(sheet_xml(self.book)).groups()
         return [(number, xml + b"</row>") for (number, _), xml in zip(numbered, written.split(b"</row>"))]
 
-    def workbook(self, rows: list[tuple[int, bytes]]) -> bytes:
-        if self.every_row:  # nothing to splice in
-            return self.book
-        body = b"".join([xml if was == number else renumbered(xml, number) for number, (was, xml) in enumerate(rows, 2)])
+    def workbook(self, rows: list[tuple[int, bytes]], digests: list[bytes], memo: Memo) -> bytes:
+        """The workbook of the rows, by the digests of their organisations (in the same order)."""
+        body = [xml if was == number else renumbered(xml, number) for number, (was, xml) in enumerate(rows, 2)]
         head = LAST_ROW.sub(rb'\g<1>%d"' % (len(rows) + 1), self.head) if rows else self.head
-        return with_sheet(self.book, head + body + self.tail)
+        return with_sheet(self.book, deflated_sheet(head, body, self.tail, digests, memo))
+
+
+def deflated_sheet(head: bytes, body: list[bytes], tail: bytes, digests: list[bytes], memo: Memo) -> Deflated:
+    """The sheet's XML deflated, each group of rows taken from ``memo`` if it holds the group."""
+    stream, crc = [pieces.piece(head)], zlib.crc32(head)
+    size = group_size(len(body))
+    for start in range(0, len(body), size):
+        data = b"".join(body[start:start + size])
+        crc = zlib.crc32(data, crc)
+        # A group's rows are its organisations' rows as written, numbered from its start.
+        key = digest(b"%d" % start, b"".join(digests[start:start + size]))
+        deflated = memo.get(key)
+        if deflated is None:
+            deflated = pieces.piece(data)
+            memo.put(key, deflated)
+        stream.append(deflated)
+    memo.save()
+    stream.append(pieces.last_piece(tail))
+    length = len(head) + sum(map(len, body)) + len(tail)
+    return Deflated(b"".join(stream), zlib.crc32(tail, crc), length)
+
+
+def group_size(rows: int) -> int:
+    """Rows deflated together: a power of two that makes at most :data:`PIECES` groups, so that
+    the groups stay the same until the registry doubles or halves."""
+    size = 8
+    while size * PIECES < rows:
+        size *= 2
+    return size
 
 
 def sheet_xml(book: bytes) -> bytes:
@@ -148,15 +181,13 @@ def renumbered(xml: bytes, number: int) -> bytes:
     return ROW_NUMBER.sub(lambda match: match[1] + b'%d"' % number, xml)
 
 
-def with_sheet(book: bytes, sheet: bytes) -> bytes:
-    """The workbook with another sheet, zipped as XlsxWriter zips it (same entries, dates and
-    compression)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(book)) as source, \
-            zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as target:
-        for info in source.infolist():
-            target.writestr(info, sheet if info.filename == SHEET else source.read(info))
-    return buffer.getvalue()
+def with_sheet(book: bytes, sheet: Deflated) -> bytes:
+    """The workbook with another sheet, its members named, dated and ordered as XlsxWriter wrote
+    them."""
+    with zipfile.ZipFile(io.BytesIO(book)) as source:
+        members = [(info, sheet if info.filename == SHEET else Deflated.of(source.read(info)))
+                   for info in source.infolist()]
+    return pieces.archive(members)
 
 
 def table_schema(columns: tuple[Column, ...]) -> dict:
@@ -245,4 +276,6 @@ def write_downloads(site: Site) -> None:
 
 def registry_workbook(site: Site) -> bytes:
     sheet = Sheet(site.today)
-    return sheet.workbook(site.parts_by_organisation("xlsx-rows", sheet.make_rows))
+    rows = site.parts_by_organisation("xlsx-rows", sheet.make_rows)
+    digests = site.registry.digests
+    return sheet.workbook(rows, [digests[code] for code in site.registry.organisations], site.memo("xlsx-pieces"))
