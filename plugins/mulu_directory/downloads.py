@@ -21,7 +21,6 @@ from mulu.model import Organisation
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
 from . import pieces
-from .cache import Memo, digest
 from .pieces import Deflated
 from .site import Site
 
@@ -34,9 +33,6 @@ SHEET_TITLE = "机构名录"
 ROW_NUMBER = re.compile(rb'(<row r="|<c r="[A-Z]+)\d+"')
 SHEET_ROWS = re.compile(rb"(?s)(.*?<sheetData><row .*?</row>)(.*)(</sheetData>.*)")
 LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
-# The sheet is deflated in about this many groups of rows at most: a change to one row deflates
-# its group again.
-PIECES = 64
 
 
 def neutralise(value: str) -> str:
@@ -91,8 +87,8 @@ def json_records(names: list[str], rows: list[tuple[str, ...]]) -> list[bytes]:
 
 
 def json_file(records: list[bytes]) -> bytes:
-    """The records as a JSON array indented by one space: the same text as
-    ``json.dumps(records, ensure_ascii=False, indent=1)``."""
+    """The records (or runs of records joined by ``,\\n``) as a JSON array indented by one space:
+    the same text as ``json.dumps(records, ensure_ascii=False, indent=1)``."""
     return b"[\n" + b",\n".join(records) + b"\n]" if records else b"[]"
 
 
@@ -135,40 +131,14 @@ class Sheet:
         self.head, written, self.tail = SHEET_ROWS.fullmatch(sheet_xml(self.book)).groups()
         return [(number, xml + b"</row>") for (number, _), xml in zip(numbered, written.split(b"</row>"))]
 
-    def workbook(self, rows: list[tuple[int, bytes]], digests: list[bytes], memo: Memo) -> bytes:
-        """The workbook of the rows, by the digests of their organisations (in the same order)."""
+    def workbook(self, rows: list[tuple[int, bytes]], deflate_groups) -> bytes:
+        """The workbook of the rows; ``deflate_groups(body)`` deflates the sheet's rows in groups."""
         body = [xml if was == number else renumbered(xml, number) for number, (was, xml) in enumerate(rows, 2)]
         head = LAST_ROW.sub(rb'\g<1>%d"' % (len(rows) + 1), self.head) if rows else self.head
-        return with_sheet(self.book, deflated_sheet(head, body, self.tail, digests, memo))
-
-
-def deflated_sheet(head: bytes, body: list[bytes], tail: bytes, digests: list[bytes], memo: Memo) -> Deflated:
-    """The sheet's XML deflated, each group of rows taken from ``memo`` if it holds the group."""
-    stream, crc = [pieces.piece(head)], zlib.crc32(head)
-    size = group_size(len(body))
-    for start in range(0, len(body), size):
-        data = b"".join(body[start:start + size])
-        crc = zlib.crc32(data, crc)
-        # A group's rows are its organisations' rows as written, numbered from its start.
-        key = digest(b"%d" % start, b"".join(digests[start:start + size]))
-        deflated = memo.get(key)
-        if deflated is None:
-            deflated = pieces.piece(data)
-            memo.put(key, deflated)
-        stream.append(deflated)
-    memo.save()
-    stream.append(pieces.last_piece(tail))
-    length = len(head) + sum(map(len, body)) + len(tail)
-    return Deflated(b"".join(stream), zlib.crc32(tail, crc), length)
-
-
-def group_size(rows: int) -> int:
-    """Rows deflated together: a power of two that makes at most :data:`PIECES` groups, so that
-    the groups stay the same until the registry doubles or halves."""
-    size = 8
-    while size * PIECES < rows:
-        size *= 2
-    return size
+        stream = [pieces.piece(head), *deflate_groups(body), pieces.last_piece(self.tail)]
+        crc = zlib.crc32(self.tail, zlib.crc32(b"".join(body), zlib.crc32(head)))
+        length = len(head) + sum(map(len, body)) + len(self.tail)
+        return with_sheet(self.book, Deflated(b"".join(stream), crc, length))
 
 
 def sheet_xml(book: bytes) -> bytes:
@@ -233,18 +203,18 @@ def history_lines(site: Site) -> list[bytes]:
         return [[next(lines) for _ in org.events] for _, org in missing]
 
     registry = site.registry
-    by_code = dict(zip(registry.organisations, site.parts_by_organisation("history-csv", make)))
-    taken = dict.fromkeys(by_code, 0)
-    lines = []
-    for event in registry.events:
-        code = event.credit_code
-        lines.append(by_code[code][taken[code]])
-        taken[code] += 1
-    return lines
+    # Each event takes its organisation's next line; mapped, so that the loop over the ledger runs in C.
+    remaining = {code: iter(lines) for code, lines in zip(registry.organisations,
+                                                           site.parts_by_organisation("history-csv", make))}
+    return list(map(next, map(remaining.__getitem__, map(attrgetter("credit_code"), registry.events))))
 
 
-def registry_rows(missing: list[tuple[int, Organisation]]) -> list[tuple[str, ...]]:
-    return text_rows([org for _, org in missing], REGISTRY_COLUMNS)
+def registry_groups(site: Site, name: str, make) -> list[bytes]:
+    """``make(rows)`` of each group of organisations' registry rows (see :meth:`Site.by_groups`)."""
+    registry = site.registry
+    digests = [registry.digests[code] for code in registry.organisations]
+    return site.by_groups(name, list(registry.organisations.values()), digests,
+                          lambda group: make(text_rows(group, REGISTRY_COLUMNS)))
 
 
 def write_downloads(site: Site) -> None:
@@ -254,13 +224,13 @@ def write_downloads(site: Site) -> None:
     names = [c.name for c in REGISTRY_COLUMNS]
     rows = b"".join(registry.digests.values())  # in registry order
     # The history interleaves the organisations' events: whose event comes next is part of it.
-    ledger = rows + "\x1f".join(event.credit_code for event in registry.events).encode()
+    ledger = rows + "\x1f".join(map(attrgetter("credit_code"), registry.events)).encode()
     downloads = {
-        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, site.parts_by_organisation(
-            "registry-csv", lambda missing, total: csv_lines(registry_rows(missing))))),
+        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, registry_groups(
+            site, "registry-csv", lambda group: b"".join(csv_lines(group))))),
         "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
-        "registry.json": (rows, lambda: json_file(site.parts_by_organisation(
-            "registry-json", lambda missing, total: json_records(names, registry_rows(missing))))),
+        "registry.json": (rows, lambda: json_file(registry_groups(
+            site, "registry-json", lambda group: b",\n".join(json_records(names, group))))),
         "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
     }
     for name, (made_from, make) in downloads.items():
@@ -277,5 +247,7 @@ def write_downloads(site: Site) -> None:
 def registry_workbook(site: Site) -> bytes:
     sheet = Sheet(site.today)
     rows = site.parts_by_organisation("xlsx-rows", sheet.make_rows)
-    digests = site.registry.digests
-    return sheet.workbook(rows, [digests[code] for code in site.registry.organisations], site.memo("xlsx-pieces"))
+    digests = [site.registry.digests[code] for code in site.registry.organisations]
+    # A group of rows is its organisations' rows as written, numbered from the group's place.
+    return sheet.workbook(rows, lambda body: site.by_groups(
+        "xlsx-pieces", body, digests, lambda group: pieces.piece(b"".join(group))))

@@ -17,6 +17,19 @@ from .cache import BuildCache, Memo, digest
 from .directory import Directory
 
 
+# Files made by groups of items (:meth:`Site.by_groups`) are made of about this many at most.
+GROUPS = 64
+
+
+def group_size(items: int) -> int:
+    """Items per group: a power of two that makes at most :data:`GROUPS` groups, so that the
+    groups stay the same until the number of items doubles or halves."""
+    size = 8
+    while size * GROUPS < items:
+        size *= 2
+    return size
+
+
 class DuplicateOutput(RuntimeError):
     """Two stages tried to write the same file."""
 
@@ -80,7 +93,7 @@ class Site:
         registry = self.registry
         keys = [registry.digests[code] for code in registry.organisations]
         memo = self.memo(name)
-        parts = [memo.get(key) for key in keys]
+        parts = memo.get_all(keys)
         organisations = list(registry.organisations.values())
         missing = [(position, organisations[position]) for position, part in enumerate(parts) if part is None]
         for (position, _), part in zip(missing, make(missing, len(keys))):
@@ -88,6 +101,24 @@ class Site:
             memo.put(keys[position], part)
         memo.save()
         return parts
+
+    def by_groups(self, name: str, items: list, digests: list[bytes], make) -> list:
+        """``make(group)`` for each group of consecutive items (:func:`group_size`), or the last
+        build's where the group's items' digests (``digests``, one per item) and place are the
+        same: for a file made from the whole registry in which one organisation's part alone
+        costs little to make but much to look up."""
+        memo = self.memo(name)
+        size = group_size(len(items))
+        made = []
+        for start in range(0, len(items), size):
+            key = digest(b"%d" % start, b"".join(digests[start:start + size]))
+            part = memo.get(key)
+            if part is None:
+                part = make(items[start:start + size])
+                memo.put(key, part)
+            made.append(part)
+        memo.save()
+        return made
 
     def reuse(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key
