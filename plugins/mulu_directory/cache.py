@@ -9,7 +9,9 @@ published) and holds:
   build left it is not rendered again; a file the last build wrote and this one does not is
   deleted, so a rebuild leaves the same files as a build into an empty folder.
 - ``memo-<name>.pickle``: each organisation's part of a file made from the whole registry (its
-  rows of a download, its place in the verification files), by its digest.
+  lines of history.csv, its rows of the workbook), by its digest, or each group of neighbouring
+  organisations' part (their rows of a download, their deflated rows of the workbook, their
+  places in the verification files), by their digests and place.
 
 A key is a digest of everything its file or part depends on: the code and the libraries that
 render, the settings, the reference data and, for pages, the templates and the day
