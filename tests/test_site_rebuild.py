@@ -213,3 +213,17 @@ def test_deleting_the_cache_is_safe(fixture_files, tmp_path, pair):
     code = corrected["credit_code"]
     assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}  # the others' bytes were the same
     assert (tmp_path / "site.build-cache").is_dir()
+
+
+def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    # The reference folder is found from the content folder's parent unless given.
+    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}"]
+    built = tmp_path / "site"
+    build(built, fixture_files, SAMPLE_DAY, *overrides)
+    objection = content / "pages" / "notice-objection.md"
+    objection.write_text(objection.read_text(encoding="utf-8") + "\n异议材料可当面递交。\n", encoding="utf-8")
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", SAMPLE_DAY, *overrides)
+    assert "notice/index.html" in written
+    assert "异议材料可当面递交。" in (built / "notice" / "index.html").read_text(encoding="utf-8")
