@@ -11,9 +11,9 @@ import json
 import re
 import zipfile
 import zlib
-from itertools import repeat
+from itertools import count, repeat
 from json.encoder import encode_basestring
-from operator import attrgetter
+from operator import add, attrgetter, methodcaller
 
 import xlsxwriter
 
@@ -33,6 +33,9 @@ SHEET_TITLE = "机构名录"
 ROW_NUMBER = re.compile(rb'(<row r="|<c r="[A-Z]+)\d+"')
 SHEET_ROWS = re.compile(rb"(?s)(.*?<sheetData><row .*?</row>)(.*)(</sheetData>.*)")
 LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
+# history.csv is made by smaller groups than the other downloads: an organisation's events are
+# spread over the ledger, so a change to it touches several groups.
+LEDGER_GROUPS = 512
 
 
 def neutralise(value: str) -> str:
@@ -196,17 +199,17 @@ def data_package(site: Site) -> dict:
     }
 
 
-def history_lines(site: Site) -> list[bytes]:
-    """history.csv's lines in the file's order, from each organisation's lines in its order."""
-    def make(missing, total):
-        lines = iter(csv_lines(text_rows([e for _, org in missing for e in org.events], HISTORY_COLUMNS)))
-        return [[next(lines) for _ in org.events] for _, org in missing]
-
+def history_groups(site: Site) -> list[bytes]:
+    """history.csv's lines by groups of neighbouring events (see :meth:`Site.by_groups`). An
+    event's line is known by its organisation's digest, which covers its history rows, and its
+    place among that organisation's events; both are found for every event in C, by mapping."""
     registry = site.registry
-    # Each event takes its organisation's next line; mapped, so that the loop over the ledger runs in C.
-    remaining = {code: iter(lines) for code, lines in zip(registry.organisations,
-                                                           site.parts_by_organisation("history-csv", make))}
-    return list(map(next, map(remaining.__getitem__, map(attrgetter("credit_code"), registry.events))))
+    codes = list(map(attrgetter("credit_code"), registry.events))
+    counters = {code: count() for code in registry.organisations}
+    places = map(methodcaller("to_bytes", 4, "little"), map(next, map(counters.__getitem__, codes)))
+    identities = list(map(add, map(registry.digests.__getitem__, codes), places))
+    return site.by_groups("history-csv", registry.events, identities,
+                          lambda group: b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS))), LEDGER_GROUPS)
 
 
 def registry_groups(site: Site, name: str, make) -> list[bytes]:
@@ -228,7 +231,7 @@ def write_downloads(site: Site) -> None:
     downloads = {
         "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, registry_groups(
             site, "registry-csv", lambda group: b"".join(csv_lines(group))))),
-        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
+        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_groups(site))),
         "registry.json": (rows, lambda: json_file(registry_groups(
             site, "registry-json", lambda group: b",\n".join(json_records(names, group))))),
         "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),

@@ -17,15 +17,15 @@ from .cache import BuildCache, Memo, digest
 from .directory import Directory
 
 
-# Files made by groups of items (:meth:`Site.by_groups`) are made of about this many at most.
+# Files made by groups of items (:meth:`Site.by_groups`) are made of this many at most, unless told.
 GROUPS = 64
 
 
-def group_size(items: int) -> int:
-    """Items per group: a power of two that makes at most :data:`GROUPS` groups, so that the
-    groups stay the same until the number of items doubles or halves."""
+def group_size(items: int, groups: int = GROUPS) -> int:
+    """Items per group: a power of two that makes at most ``groups`` groups, so that the groups
+    stay the same until the number of items doubles or halves."""
     size = 8
-    while size * GROUPS < items:
+    while size * groups < items:
         size *= 2
     return size
 
@@ -102,13 +102,13 @@ class Site:
         memo.save()
         return parts
 
-    def by_groups(self, name: str, items: list, digests: list[bytes], make) -> list:
+    def by_groups(self, name: str, items: list, digests: list[bytes], make, groups: int = GROUPS) -> list:
         """``make(group)`` for each group of consecutive items (:func:`group_size`), or the last
         build's where the group's items' digests (``digests``, one per item) and place are the
         same: for a file made from the whole registry in which one organisation's part alone
         costs little to make but much to look up."""
         memo = self.memo(name)
-        size = group_size(len(items))
+        size = group_size(len(items), groups)
         made = []
         for start in range(0, len(items), size):
             key = digest(b"%d" % start, b"".join(digests[start:start + size]))
