@@ -124,14 +124,6 @@ class Memo:
                 self.new[key] = value
         return value
 
-    def get_all(self, keys: list[bytes]) -> list:
-        """The part for each of ``keys`` (None where there is none), looked up in one go: a
-        rebuild looks up one part per organisation for each of several files."""
-        values = list(map(self.old.get, keys))
-        self.new.update(zip(keys, values) if None not in values else
-                        ((key, value) for key, value in zip(keys, values) if value is not None))
-        return values
-
     def put(self, key: bytes, value) -> None:
         self.new[key] = value
         self.added = True

@@ -9,11 +9,12 @@ import datetime as dt
 import io
 import json
 import re
+import struct
 import zipfile
 import zlib
 from itertools import count, repeat
 from json.encoder import encode_basestring
-from operator import add, attrgetter, methodcaller
+from operator import attrgetter
 
 import xlsxwriter
 
@@ -22,20 +23,18 @@ from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
 from . import pieces
 from .pieces import Deflated
-from .site import Site
+from .site import Site, each
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET = "xl/worksheets/sheet1.xml"
 SHEET_TITLE = "机构名录"
-# Where XlsxWriter writes a row's number in a row of the sheet: the row and each cell's
-# reference (text cannot hold a "<": it is written as &lt;).
-ROW_NUMBER = re.compile(rb'(<row r="|<c r="[A-Z]+)\d+"')
 SHEET_ROWS = re.compile(rb"(?s)(.*?<sheetData><row .*?</row>)(.*)(</sheetData>.*)")
 LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
 # history.csv is made by smaller groups than the other downloads: an organisation's events are
 # spread over the ledger, so a change to it touches several groups.
 LEDGER_GROUPS = 512
+EVENT_IDENTITY = struct.Struct("<16sI")  # its organisation's digest, its place among that one's events
 
 
 def neutralise(value: str) -> str:
@@ -116,42 +115,38 @@ def workbook_bytes(title: str, columns: tuple[Column, ...], rows, day: dt.date) 
 
 
 class Sheet:
-    """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it.
+    """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it, its
+    sheet deflated in groups of rows (see :mod:`.pieces`).
 
-    XlsxWriter writes only the rows :meth:`make_rows` is given; :meth:`workbook` splices in the
-    rows it wrote for an earlier build, renumbered if they moved, and deflates the sheet in
-    groups of rows (see :mod:`.pieces`), again only for groups whose rows changed."""
+    XlsxWriter writes only the groups of rows :meth:`make_groups` is given; :meth:`workbook`
+    joins them to the groups it wrote for earlier builds. The sheet's XML is the same as if it
+    had written every row."""
 
     def __init__(self, day: dt.date):
         self.day = day
-        self.book = b""
 
-    def make_rows(self, missing: list[tuple[int, Organisation]], total: int) -> list[tuple[int, bytes]]:
-        """``(row number, XML)`` of each of the organisations, given by position."""
-        rows = neutralised(text_rows([org for _, org in missing], REGISTRY_COLUMNS))
-        numbered = [(position + 2, row) for (position, _), row in zip(missing, rows)]
-        self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, numbered, self.day)
+    def make_groups(self, groups: list[list[tuple[int, Organisation]]]) -> list[tuple[bytes, bytes]]:
+        """The XML of each group of ``(row number, organisation)``, and that XML deflated."""
+        numbers = [number for group in groups for number, _ in group]
+        rows = neutralised(text_rows([org for group in groups for _, org in group], REGISTRY_COLUMNS))
+        self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, zip(numbers, rows), self.day)
         self.head, written, self.tail = SHEET_ROWS.fullmatch(sheet_xml(self.book)).groups()
-        return [(number, xml + b"</row>") for (number, _), xml in zip(numbered, written.split(b"</row>"))]
+        xml = iter(written.split(b"</row>"))
+        made = [b"".join([next(xml) + b"</row>" for _ in group]) for group in groups]
+        return [(data, pieces.piece(data)) for data in made]
 
-    def workbook(self, rows: list[tuple[int, bytes]], deflate_groups) -> bytes:
-        """The workbook of the rows; ``deflate_groups(body)`` deflates the sheet's rows in groups."""
-        body = [xml if was == number else renumbered(xml, number) for number, (was, xml) in enumerate(rows, 2)]
-        head = LAST_ROW.sub(rb'\g<1>%d"' % (len(rows) + 1), self.head) if rows else self.head
-        stream = [pieces.piece(head), *deflate_groups(body), pieces.last_piece(self.tail)]
-        crc = zlib.crc32(self.tail, zlib.crc32(b"".join(body), zlib.crc32(head)))
-        length = len(head) + sum(map(len, body)) + len(self.tail)
-        return with_sheet(self.book, Deflated(b"".join(stream), crc, length))
+    def workbook(self, groups: list[tuple[bytes, bytes]], rows: int) -> bytes:
+        """The workbook of ``rows`` rows in these groups."""
+        head = LAST_ROW.sub(rb'\g<1>%d"' % (rows + 1), self.head) if rows else self.head
+        body = b"".join([data for data, _ in groups])
+        stream = [pieces.piece(head), *(deflated for _, deflated in groups), pieces.last_piece(self.tail)]
+        crc = zlib.crc32(self.tail, zlib.crc32(body, zlib.crc32(head)))
+        return with_sheet(self.book, Deflated(b"".join(stream), crc, len(head) + len(body) + len(self.tail)))
 
 
 def sheet_xml(book: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(book)) as archive:
         return archive.read(SHEET)
-
-
-def renumbered(xml: bytes, number: int) -> bytes:
-    """A row of the sheet moved to another row number."""
-    return ROW_NUMBER.sub(lambda match: match[1] + b'%d"' % number, xml)
 
 
 def with_sheet(book: bytes, sheet: Deflated) -> bytes:
@@ -206,10 +201,10 @@ def history_groups(site: Site) -> list[bytes]:
     registry = site.registry
     codes = list(map(attrgetter("credit_code"), registry.events))
     counters = {code: count() for code in registry.organisations}
-    places = map(methodcaller("to_bytes", 4, "little"), map(next, map(counters.__getitem__, codes)))
-    identities = list(map(add, map(registry.digests.__getitem__, codes), places))
+    places = map(next, map(counters.__getitem__, codes))
+    identities = list(map(EVENT_IDENTITY.pack, map(registry.digests.__getitem__, codes), places))
     return site.by_groups("history-csv", registry.events, identities,
-                          lambda group: b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS))), LEDGER_GROUPS)
+                          each(lambda group: b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS)))), LEDGER_GROUPS)
 
 
 def registry_groups(site: Site, name: str, make) -> list[bytes]:
@@ -217,7 +212,7 @@ def registry_groups(site: Site, name: str, make) -> list[bytes]:
     registry = site.registry
     digests = [registry.digests[code] for code in registry.organisations]
     return site.by_groups(name, list(registry.organisations.values()), digests,
-                          lambda group: make(text_rows(group, REGISTRY_COLUMNS)))
+                          each(lambda group: make(text_rows(group, REGISTRY_COLUMNS))))
 
 
 def write_downloads(site: Site) -> None:
@@ -248,9 +243,9 @@ def write_downloads(site: Site) -> None:
 
 
 def registry_workbook(site: Site) -> bytes:
+    """A group of rows is its organisations' rows as written, numbered from the group's place."""
     sheet = Sheet(site.today)
-    rows = site.parts_by_organisation("xlsx-rows", sheet.make_rows)
-    digests = [site.registry.digests[code] for code in site.registry.organisations]
-    # A group of rows is its organisations' rows as written, numbered from the group's place.
-    return sheet.workbook(rows, lambda body: site.by_groups(
-        "xlsx-pieces", body, digests, lambda group: pieces.piece(b"".join(group))))
+    registry = site.registry
+    digests = [registry.digests[code] for code in registry.organisations]
+    numbered = list(enumerate(registry.organisations.values(), 2))
+    return sheet.workbook(site.by_groups("xlsx-rows", numbered, digests, sheet.make_groups), len(numbered))

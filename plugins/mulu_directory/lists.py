@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry, entry_digests
-from .site import Site
+from .site import Site, each
 from .verify import compact_json
 
 PAGE_SIZE = 200
@@ -118,7 +118,7 @@ def rows_json(site: Site) -> str:
     directory = site.directory
     entries = directory.entries
     rows = site.by_groups("rows-json", entries, [entry.digest for entry in entries],
-                          lambda group: compact_json(compact_rows(group))[1:-1])  # without the brackets
+                          each(lambda group: compact_json(compact_rows(group))[1:-1]))  # without the brackets
     types = {slug: name for name, slug in TYPE_SLUGS.items()}
     return (f'{{"fields":{compact_json(ROW_FIELDS)},"rows":[{",".join(rows)}],'
             f'"types":{compact_json(types)},"districts":{compact_json(directory.district_names)}}}')

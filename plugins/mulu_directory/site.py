@@ -30,6 +30,11 @@ def group_size(items: int, groups: int = GROUPS) -> int:
     return size
 
 
+def each(make_one):
+    """A ``make`` for :meth:`Site.by_groups` from a function of one group."""
+    return lambda groups: [make_one(group) for group in groups]
+
+
 class DuplicateOutput(RuntimeError):
     """Two stages tried to write the same file."""
 
@@ -86,39 +91,23 @@ class Site:
         """A table of the build cache (without a cache, one that lasts this build only)."""
         return self.cache.memo(name) if self.cache else Memo(None, b"")
 
-    def parts_by_organisation(self, name: str, make) -> list:
-        """Each organisation's part of a whole-registry file, in registry order: the last build's
-        where the organisation's rows are unchanged (its digest is the key), the others from
-        ``make(missing, total)``, called once with the ``(position, organisation)`` of each."""
-        registry = self.registry
-        keys = [registry.digests[code] for code in registry.organisations]
-        memo = self.memo(name)
-        parts = memo.get_all(keys)
-        organisations = list(registry.organisations.values())
-        missing = [(position, organisations[position]) for position, part in enumerate(parts) if part is None]
-        for (position, _), part in zip(missing, make(missing, len(keys))):
-            parts[position] = part
-            memo.put(keys[position], part)
-        memo.save()
-        return parts
-
     def by_groups(self, name: str, items: list, digests: list[bytes], make, groups: int = GROUPS) -> list:
-        """``make(group)`` for each group of consecutive items (:func:`group_size`), or the last
-        build's where the group's items' digests (``digests``, one per item) and place are the
-        same: for a file made from the whole registry in which one organisation's part alone
-        costs little to make but much to look up."""
+        """The part of each group of consecutive items (:func:`group_size`) in a file made from
+        them all: the last build's where the group's items' digests (``digests``, one per item)
+        and place are the same, the others from ``make(missing)``, called once with the missing
+        groups (none, maybe). For a file in which one organisation's part alone costs little to
+        make but much to look up."""
         memo = self.memo(name)
         size = group_size(len(items), groups)
-        made = []
-        for start in range(0, len(items), size):
-            key = digest(b"%d" % start, b"".join(digests[start:start + size]))
-            part = memo.get(key)
-            if part is None:
-                part = make(items[start:start + size])
-                memo.put(key, part)
-            made.append(part)
+        starts = range(0, len(items), size)
+        keys = [digest(b"%d" % start, b"".join(digests[start:start + size])) for start in starts]
+        parts = [memo.get(key) for key in keys]
+        missing = [index for index, part in enumerate(parts) if part is None]
+        for index, part in zip(missing, make([items[starts[index]:starts[index] + size] for index in missing])):
+            parts[index] = part
+            memo.put(keys[index], part)
         memo.save()
-        return made
+        return parts
 
     def reuse(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key

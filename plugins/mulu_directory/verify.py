@@ -13,7 +13,7 @@ from mulu.model import Organisation, Registry
 from mulu.verify import (Layout, Names, Placement, Timeline, compact_meta, compact_timeline, data_date, occupation_names,
                          placement, timeline)
 
-from .site import Site
+from .site import Site, each
 
 META = "verify/meta.json"
 BUCKET = "verify/k/{n}.json"
@@ -39,7 +39,7 @@ def write_verify(site: Site) -> None:
     codes = list(registry.organisations)
     # Kept as plain tuples, which unpickle several times faster than named ones.
     groups = site.by_groups("verify-placements", codes, [registry.digests[code] for code in codes],
-                            lambda group: [tuple(placement(line(code))) for code in group])
+                            each(lambda group: [tuple(placement(line(code))) for code in group]))
     layout = Layout(dict(zip(codes, map(Placement._make, chain.from_iterable(groups)))))
     numbering = repr(layout.occupations)
     for number, bucket in enumerate(layout.buckets):
