@@ -243,7 +243,8 @@ def write_downloads(site: Site) -> None:
 
 
 def registry_workbook(site: Site) -> bytes:
-    """A group of rows is its organisations' rows as written, numbered from the group's place."""
+    """The registry's workbook. A group of its rows is known by its organisations' rows as
+    written and its place, which numbers the rows."""
     sheet = Sheet(site.today)
     registry = site.registry
     digests = [registry.digests[code] for code in registry.organisations]
