@@ -49,8 +49,7 @@ def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, ou
     site = site_module.Site(registry, today, settings, env, output)
     templating.configure(env, registry, today, site.settings)
     verify.configure(env, registry)
-    for entry in site.directory.entries:
-        pages.write_org(site, entry)
+    pages.write_orgs(site, site.directory.entries)
     return len(site.written)
 
 

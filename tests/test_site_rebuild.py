@@ -9,9 +9,11 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from mulu.csvio import render_table
 from mulu.schema import HISTORY_FIELDS
@@ -92,6 +94,16 @@ class Pair:
         return row
 
 
+def workbook_phone(path: Path, code: str) -> str:
+    """The phone number the workbook gives for the organisation."""
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every member's data matches its checksum
+    sheet = load_workbook(path, read_only=True)["机构名录"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    row = next(dict(zip(header, row)) for row in rows if row[0] == code)
+    return row["联系电话"]
+
+
 def org_pages(paths: set[str]) -> set[str]:
     return {path for path in paths if path.startswith("org/")}
 
@@ -113,6 +125,7 @@ def test_a_rebuild_after_registry_changes_is_the_clean_build(pair, fixture_files
     code = corrected["credit_code"]
     assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
     assert "data/registry.xlsx" in written
+    assert workbook_phone(built / "data/registry.xlsx", code) == "021-64881234"
 
     middle = sorted(row["credit_code"] for row in pair.filed())[len(pair.filed()) // 2]
     returning = pair.drop(middle)
@@ -216,3 +229,17 @@ def test_a_setting_that_is_a_function_is_keyed_by_its_body(monkeypatch):
         return f"{level}级"
 
     assert canonical({"MULU_LABEL": label}) != key
+
+
+def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    # The reference folder is found from the content folder's parent unless given.
+    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}"]
+    built = tmp_path / "site"
+    build(built, fixture_files, SAMPLE_DAY, *overrides)
+    objection = content / "pages" / "notice-objection.md"
+    objection.write_text(objection.read_text(encoding="utf-8") + "\n异议材料可当面递交。\n", encoding="utf-8")
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", SAMPLE_DAY, *overrides)
+    assert "notice/index.html" in written
+    assert "异议材料可当面递交。" in (built / "notice" / "index.html").read_text(encoding="utf-8")

@@ -9,7 +9,9 @@ published) and holds:
   build left it is not rendered again; a file the last build wrote and this one does not is
   deleted, so a rebuild leaves the same files as a build into an empty folder.
 - ``memo-<name>.pickle``: each organisation's part of a file made from the whole registry (its
-  rows of a download, its place in the verification files), by its digest.
+  lines of history.csv, its rows of the workbook), by its digest, or each group of neighbouring
+  organisations' part (their rows of a download, their deflated rows of the workbook, their
+  places in the verification files), by their digests and place.
 - ``registry.pickle``: the registry and history as the last full load read them, and the model
   loaded from them, so that a rebuild validates again only the organisations that changed
   (``loading``).
@@ -31,6 +33,7 @@ import marshal
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -102,8 +105,9 @@ class Keys:
         import pelican  # here: the benchmark's plain-Jinja2 reference uses the site's writer without Pelican
         import xlsxwriter
 
-        code = digest(
+        code = digest(  # zlib's too: the workbook keeps deflated pieces
             sys.version, pelican.__version__, jinja2.__version__, markupsafe.__version__, xlsxwriter.__version__,
+            zlib.ZLIB_RUNTIME_VERSION,
             files_digest(Path(mulu.__file__).parent, Path(__file__).parent),
         )
         settings_text = canonical({k: v for k, v in settings.items() if k not in UNKEYED_SETTINGS})
@@ -113,12 +117,14 @@ class Keys:
 
 class Memo:
     """One table of parts by key. It starts from the last build's table; only the entries this
-    build looks up are kept for the next, so it never grows beyond one build's worth."""
+    build looks up are kept for the next, so it never grows beyond one build's worth. It is
+    stored again only if that changed it: large tables take a while to pickle."""
 
     def __init__(self, path: Path | None, salt: bytes):
         self.path, self.salt = path, salt
         self.old = (read_pickle(path, salt) or {}) if path else {}
         self.new: dict = {}
+        self.added = False
 
     def get(self, key: bytes):
         """The part for ``key``, or None."""
@@ -131,9 +137,11 @@ class Memo:
 
     def put(self, key: bytes, value) -> None:
         self.new[key] = value
+        self.added = True
 
     def save(self) -> None:
-        if self.path:
+        # Without additions the new table holds some of the old entries: all of them, if as many.
+        if self.path and (self.added or len(self.new) != len(self.old)):
             write_pickle(self.path, self.salt, self.new)
 
 

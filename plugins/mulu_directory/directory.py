@@ -8,9 +8,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Callable, Iterable
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mulu.grants import Grant, format_levels
 from mulu.model import EXPIRED, EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID, Event, Organisation, Registry
@@ -29,8 +30,14 @@ EVALUATING = (VALID, EXPIRING)
 LATEST_CHANGES = 10
 # Status badge and link as every list shows them, rendered once per organisation rather than once
 # per list. The badge carries the raw dates for status.js.
-BADGE = Markup('<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>')
-LINK = Markup('<a href="{}">{}</a>')
+BADGE = '<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>'
+LINK = '<a href="{}">{}</a>'
+
+
+def html(template: str, *values) -> Markup:
+    """The template filled with the values escaped: what ``Markup(template).format`` gives, in C
+    rather than through :class:`string.Formatter`, for a badge and a link per organisation."""
+    return Markup(template.format(*map(escape, values)))
 
 
 @dataclass(slots=True)
@@ -78,11 +85,11 @@ class Entry:
     @cached_property
     def badge(self) -> Markup:
         org = self.org
-        return BADGE.format(self.status_slug, org.status, org.valid_from or "", org.valid_until or "", self.status)
+        return html(BADGE, self.status_slug, org.status, org.valid_from or "", org.valid_until or "", self.status)
 
     @cached_property
     def link(self) -> Markup:
-        return LINK.format(self.url, self.org.name)
+        return html(LINK, self.url, self.org.name)
 
 
 def entry_digests(entries: Iterable[Entry]) -> bytes:
@@ -109,7 +116,7 @@ class OccupationView:
 
     @property
     def evaluating_count(self) -> int:
-        return len({h.entry.code for holders in self.by_level.values() for h in holders})
+        return len({id(h.entry) for holders in self.by_level.values() for h in holders})  # one entry per organisation
 
 
 def describe_grants(before: list[Grant], after: list[Grant], level_label) -> list[str]:
@@ -243,5 +250,25 @@ class Directory:
 
     def latest_events(self, limit: int = LATEST_CHANGES) -> list[tuple[Event, Entry]]:
         """The most recent ledger events, newest first, with their organisations."""
-        ordered = sorted(self.registry.events, key=lambda e: (e.date, e.line), reverse=True)
-        return [(event, self.entry_by_code[event.credit_code]) for event in ordered[:limit]]
+        events = self.registry.events
+        since = earliest_of_latest([event.date for event in events], limit)
+        recent = [event for event in events if event.date >= since]
+        latest = sorted(recent, key=attrgetter("date", "line"), reverse=True)[:limit]
+        return [(event, self.entry_by_code[event.credit_code]) for event in latest]
+
+
+def earliest_of_latest(dates: list[dt.date], limit: int) -> dt.date | None:
+    """The earliest day any of the ``limit`` latest dates falls on: only events from that day
+    on need sorting (counting the days is far cheaper than sorting the ledger)."""
+    taken = 0
+    for day, count in sorted(Counter(dates).items(), reverse=True):
+        taken += count
+        if taken >= limit:
+            return day
+    return min(dates, default=None)
+
+
+def events_digest(events: list[tuple[Event, Entry]]) -> bytes:
+    """What a list of events shows, in its key: each event's organisation's digest (which covers
+    its history rows) and the event's place among that organisation's events."""
+    return b"".join(entry.digest + b"%d," % entry.org.events.index(event) for event, entry in events)

@@ -9,8 +9,10 @@ import datetime as dt
 import io
 import json
 import re
+import struct
 import zipfile
-from itertools import repeat
+import zlib
+from itertools import count, repeat
 from json.encoder import encode_basestring
 from operator import attrgetter
 
@@ -19,17 +21,20 @@ import xlsxwriter
 from mulu.model import Organisation
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
-from .site import Site
+from . import pieces
+from .pieces import Deflated
+from .site import Site, each
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET = "xl/worksheets/sheet1.xml"
 SHEET_TITLE = "机构名录"
-# Where XlsxWriter writes a row's number in a row of the sheet: the row and each cell's
-# reference (text cannot hold a "<": it is written as &lt;).
-ROW_NUMBER = re.compile(rb'(<row r="|<c r="[A-Z]+)\d+"')
 SHEET_ROWS = re.compile(rb"(?s)(.*?<sheetData><row .*?</row>)(.*)(</sheetData>.*)")
 LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
+# history.csv is made by smaller groups than the other downloads: an organisation's events are
+# spread over the ledger, so a change to it touches several groups.
+LEDGER_GROUPS = 512
+EVENT_IDENTITY = struct.Struct("<16sI")  # its organisation's digest, its place among that one's events
 
 
 def neutralise(value: str) -> str:
@@ -75,17 +80,18 @@ def csv_file(columns: tuple[Column, ...], lines) -> bytes:
     return b"".join([codecs.BOM_UTF8, *csv_lines([tuple(c.name for c in columns)]), *lines])
 
 
-def json_records(names: list[str], rows: list[tuple[str, ...]]) -> list[str]:
-    """Each row as an object of :func:`json_file`. ``json.dumps`` encodes an indented object in
-    Python; filling one template per row with its C string escaper is a hundred times faster."""
+def json_records(names: list[str], rows: list[tuple[str, ...]]) -> list[bytes]:
+    """Each row as an object of :func:`json_file`, in UTF-8. ``json.dumps`` encodes an indented
+    object in Python; filling one template per row with its C string escaper is a hundred times
+    faster."""
     template = " {\n" + ",\n".join(f"  {encode_basestring(name).replace('%', '%%')}: %s" for name in names) + "\n }"
-    return [template % tuple(map(encode_basestring, row)) for row in rows]
+    return [(template % tuple(map(encode_basestring, row))).encode("utf-8") for row in rows]
 
 
-def json_file(records: list[str]) -> bytes:
-    """The records as a JSON array indented by one space: the same text as
-    ``json.dumps(records, ensure_ascii=False, indent=1)``."""
-    return ("[\n" + ",\n".join(records) + "\n]" if records else "[]").encode("utf-8")
+def json_file(records: list[bytes]) -> bytes:
+    """The records (or runs of records joined by ``,\\n``) as a JSON array indented by one space:
+    the same text as ``json.dumps(records, ensure_ascii=False, indent=1)``."""
+    return b"[\n" + b",\n".join(records) + b"\n]" if records else b"[]"
 
 
 def workbook_bytes(title: str, columns: tuple[Column, ...], rows, day: dt.date) -> bytes:
@@ -109,32 +115,33 @@ def workbook_bytes(title: str, columns: tuple[Column, ...], rows, day: dt.date) 
 
 
 class Sheet:
-    """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it.
+    """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it, its
+    sheet deflated in groups of rows (see :mod:`.pieces`).
 
-    XlsxWriter writes only the rows :meth:`make_rows` is given; :meth:`workbook` splices in the
-    rows it wrote for an earlier build, renumbered if they moved. The bytes are the same as if
-    it had written every row."""
+    XlsxWriter writes only the groups of rows :meth:`make_groups` is given; :meth:`workbook`
+    joins them to the groups it wrote for earlier builds. The sheet's XML is the same as if it
+    had written every row."""
 
     def __init__(self, day: dt.date):
         self.day = day
-        self.book = b""
-        self.every_row = False
 
-    def make_rows(self, missing: list[tuple[int, Organisation]], total: int) -> list[tuple[int, bytes]]:
-        """``(row number, XML)`` of each of the organisations, given by position."""
-        rows = neutralised(text_rows([org for _, org in missing], REGISTRY_COLUMNS))
-        numbered = [(position + 2, row) for (position, _), row in zip(missing, rows)]
-        self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, numbered, self.day)
-        self.every_row = len(missing) == total
+    def make_groups(self, groups: list[list[tuple[int, Organisation]]]) -> list[tuple[bytes, bytes]]:
+        """The XML of each group of ``(row number, organisation)``, and that XML deflated."""
+        numbers = [number for group in groups for number, _ in group]
+        rows = neutralised(text_rows([org for group in groups for _, org in group], REGISTRY_COLUMNS))
+        self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, zip(numbers, rows), self.day)
         self.head, written, self.tail = SHEET_ROWS.fullmatch(sheet_xml(self.book)).groups()
-        return [(number, xml + b"</row>") for (number, _), xml in zip(numbered, written.split(b"</row>"))]
+        xml = iter(written.split(b"</row>"))
+        made = [b"".join([next(xml) + b"</row>" for _ in group]) for group in groups]
+        return [(data, pieces.piece(data)) for data in made]
 
-    def workbook(self, rows: list[tuple[int, bytes]]) -> bytes:
-        if self.every_row:  # nothing to splice in
-            return self.book
-        body = b"".join([xml if was == number else renumbered(xml, number) for number, (was, xml) in enumerate(rows, 2)])
-        head = LAST_ROW.sub(rb'\g<1>%d"' % (len(rows) + 1), self.head) if rows else self.head
-        return with_sheet(self.book, head + body + self.tail)
+    def workbook(self, groups: list[tuple[bytes, bytes]], rows: int) -> bytes:
+        """The workbook of ``rows`` rows in these groups."""
+        head = LAST_ROW.sub(rb'\g<1>%d"' % (rows + 1), self.head) if rows else self.head
+        body = b"".join([data for data, _ in groups])
+        stream = [pieces.piece(head), *(deflated for _, deflated in groups), pieces.last_piece(self.tail)]
+        crc = zlib.crc32(self.tail, zlib.crc32(body, zlib.crc32(head)))
+        return with_sheet(self.book, Deflated(b"".join(stream), crc, len(head) + len(body) + len(self.tail)))
 
 
 def sheet_xml(book: bytes) -> bytes:
@@ -142,20 +149,13 @@ def sheet_xml(book: bytes) -> bytes:
         return archive.read(SHEET)
 
 
-def renumbered(xml: bytes, number: int) -> bytes:
-    """A row of the sheet moved to another row number."""
-    return ROW_NUMBER.sub(lambda match: match[1] + b'%d"' % number, xml)
-
-
-def with_sheet(book: bytes, sheet: bytes) -> bytes:
-    """The workbook with another sheet, zipped as XlsxWriter zips it (same entries, dates and
-    compression)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(book)) as source, \
-            zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as target:
-        for info in source.infolist():
-            target.writestr(info, sheet if info.filename == SHEET else source.read(info))
-    return buffer.getvalue()
+def with_sheet(book: bytes, sheet: Deflated) -> bytes:
+    """The workbook with another sheet, its members named, dated and ordered as XlsxWriter wrote
+    them."""
+    with zipfile.ZipFile(io.BytesIO(book)) as source:
+        members = [(info, sheet if info.filename == SHEET else Deflated.of(source.read(info)))
+                   for info in source.infolist()]
+    return pieces.archive(members)
 
 
 def table_schema(columns: tuple[Column, ...]) -> dict:
@@ -194,25 +194,25 @@ def data_package(site: Site) -> dict:
     }
 
 
-def history_lines(site: Site) -> list[bytes]:
-    """history.csv's lines in the file's order, from each organisation's lines in its order."""
-    def make(missing, total):
-        lines = iter(csv_lines(text_rows([e for _, org in missing for e in org.events], HISTORY_COLUMNS)))
-        return [[next(lines) for _ in org.events] for _, org in missing]
-
+def history_groups(site: Site) -> list[bytes]:
+    """history.csv's lines by groups of neighbouring events (see :meth:`Site.by_groups`). An
+    event's line is known by its organisation's digest, which covers its history rows, and its
+    place among that organisation's events; both are found for every event in C, by mapping."""
     registry = site.registry
-    by_code = dict(zip(registry.organisations, site.parts_by_organisation("history-csv", make)))
-    taken = dict.fromkeys(by_code, 0)
-    lines = []
-    for event in registry.events:
-        code = event.credit_code
-        lines.append(by_code[code][taken[code]])
-        taken[code] += 1
-    return lines
+    codes = list(map(attrgetter("credit_code"), registry.events))
+    counters = {code: count() for code in registry.organisations}
+    places = map(next, map(counters.__getitem__, codes))
+    identities = list(map(EVENT_IDENTITY.pack, map(registry.digests.__getitem__, codes), places))
+    return site.by_groups("history-csv", registry.events, identities,
+                          each(lambda group: b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS)))), LEDGER_GROUPS)
 
 
-def registry_rows(missing: list[tuple[int, Organisation]]) -> list[tuple[str, ...]]:
-    return text_rows([org for _, org in missing], REGISTRY_COLUMNS)
+def registry_groups(site: Site, name: str, make) -> list[bytes]:
+    """``make(rows)`` of each group of organisations' registry rows (see :meth:`Site.by_groups`)."""
+    registry = site.registry
+    digests = [registry.digests[code] for code in registry.organisations]
+    return site.by_groups(name, list(registry.organisations.values()), digests,
+                          each(lambda group: make(text_rows(group, REGISTRY_COLUMNS))))
 
 
 def write_downloads(site: Site) -> None:
@@ -222,13 +222,13 @@ def write_downloads(site: Site) -> None:
     names = [c.name for c in REGISTRY_COLUMNS]
     rows = b"".join(registry.digests.values())  # in registry order
     # The history interleaves the organisations' events: whose event comes next is part of it.
-    ledger = rows + "\x1f".join(event.credit_code for event in registry.events).encode()
+    ledger = rows + "\x1f".join(map(attrgetter("credit_code"), registry.events)).encode()
     downloads = {
-        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, site.parts_by_organisation(
-            "registry-csv", lambda missing, total: csv_lines(registry_rows(missing))))),
-        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_lines(site))),
-        "registry.json": (rows, lambda: json_file(site.parts_by_organisation(
-            "registry-json", lambda missing, total: json_records(names, registry_rows(missing))))),
+        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, registry_groups(
+            site, "registry-csv", lambda group: b"".join(csv_lines(group))))),
+        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_groups(site))),
+        "registry.json": (rows, lambda: json_file(registry_groups(
+            site, "registry-json", lambda group: b",\n".join(json_records(names, group))))),
         "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
     }
     for name, (made_from, make) in downloads.items():
@@ -243,5 +243,10 @@ def write_downloads(site: Site) -> None:
 
 
 def registry_workbook(site: Site) -> bytes:
+    """The registry's workbook. A group of its rows is known by its organisations' rows as
+    written and its place, which numbers the rows."""
     sheet = Sheet(site.today)
-    return sheet.workbook(site.parts_by_organisation("xlsx-rows", sheet.make_rows))
+    registry = site.registry
+    digests = [registry.digests[code] for code in registry.organisations]
+    numbered = list(enumerate(registry.organisations.values(), 2))
+    return sheet.workbook(site.by_groups("xlsx-rows", numbered, digests, sheet.make_groups), len(numbered))

@@ -6,6 +6,9 @@ import datetime as dt
 
 from feedgenerator import Atom1Feed
 
+from mulu.model import Event
+
+from .directory import Entry, events_digest
 from .site import Site
 
 FEED_PATH = "feeds/events.atom.xml"
@@ -23,7 +26,13 @@ def event_summary(event, entry) -> str:
 
 
 def write_feeds(site: Site) -> None:
-    directory = site.directory
+    latest = site.directory.latest_events(FEED_ITEMS)
+    key = site.data_key("feed", events_digest(latest))
+    if not site.reuse(FEED_PATH, key):
+        site.write(FEED_PATH, feed_bytes(site, latest), key)
+
+
+def feed_bytes(site: Site, latest: list[tuple[Event, Entry]]) -> bytes:
     feed = Atom1Feed(
         title=f"{site.settings['SITENAME']} - 备案动态",
         link=site.url(""),
@@ -32,7 +41,7 @@ def write_feeds(site: Site) -> None:
         feed_url=site.url(FEED_PATH),
         author_name=site.settings["MULU_CENTRE"],
     )
-    for event, entry in directory.latest_events(FEED_ITEMS):
+    for event, entry in latest:
         stamp = dt.datetime.combine(event.date, dt.time(), TIMEZONE)
         # The ledger only grows, so an organisation's n-th event keeps its identity across builds.
         position = entry.org.events.index(event) + 1
@@ -44,4 +53,4 @@ def write_feeds(site: Site) -> None:
             updateddate=stamp,
             unique_id=f"urn:mulu:{entry.code}:{position}",
         )
-    site.write(FEED_PATH, feed.writeString("utf-8"))
+    return feed.writeString("utf-8").encode("utf-8")

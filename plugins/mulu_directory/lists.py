@@ -3,11 +3,11 @@ filter value so every filter works without JavaScript, and the compact rows orgs
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry, entry_digests
-from .site import Site
+from .site import Site, each
+from .verify import compact_json
 
 PAGE_SIZE = 200
 PAGER_WINDOW = 2  # page links shown either side of the current page
@@ -86,7 +86,7 @@ def write_lists(site: Site) -> None:
             write_paginated(site, option.url, heading, option.entries, groups, option)
     rows_key = site.data_key("rows.json", entry_digests(site.directory.entries))
     if not site.reuse("orgs/rows.json", rows_key):
-        site.write("orgs/rows.json", json.dumps(compact_rows(site), ensure_ascii=False, separators=(",", ":")), rows_key)
+        site.write("orgs/rows.json", rows_json(site), rows_key)
 
 
 def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups, current) -> None:
@@ -111,19 +111,23 @@ ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_
               "levels", "level_range")
 
 
-def compact_rows(site: Site) -> dict:
+def rows_json(site: Site) -> str:
     """Every organisation as one short array, for filtering in the browser, with the labels of
-    the coded columns."""
+    the coded columns. The rows are made by groups of organisations, each again only if one of
+    its organisations' rows changed."""
     directory = site.directory
-    rows = [
+    entries = directory.entries
+    rows = site.by_groups("rows-json", entries, [entry.digest for entry in entries],
+                          each(lambda group: compact_json(compact_rows(group))[1:-1]))  # without the brackets
+    types = {slug: name for name, slug in TYPE_SLUGS.items()}
+    return (f'{{"fields":{compact_json(ROW_FIELDS)},"rows":[{",".join(rows)}],'
+            f'"types":{compact_json(types)},"districts":{compact_json(directory.district_names)}}}')
+
+
+def compact_rows(entries: list[Entry]) -> list[list[str]]:
+    return [
         [entry.code, entry.org.name, entry.org.filing_no, entry.type_slug, entry.district_code, entry.org.status,
          str(entry.org.valid_from or ""), str(entry.org.valid_until or ""),
          "".join(str(level) for level in entry.levels), entry.level_range]
-        for entry in directory.entries
+        for entry in entries
     ]
-    return {
-        "fields": ROW_FIELDS,
-        "rows": rows,
-        "types": {slug: name for name, slug in TYPE_SLUGS.items()},
-        "districts": directory.district_names,
-    }

@@ -7,7 +7,7 @@ import json
 
 from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
 
-from .directory import Entry, OccupationView, entry_digests
+from .directory import Entry, OccupationView, entry_digests, events_digest
 from .site import Site
 
 # The Pelican page whose text tells readers how to object to a notice.
@@ -20,27 +20,27 @@ def write_pages(site: Site) -> None:
     write_occupations(site)
     write_notice(site)
     write_removed(site)
-    site.render("404.html", "404.html")
+    site.render("404.html", "404.html", site.page_key("404"))
 
 
 def write_home(site: Site) -> None:
     counts = site.directory.counts
     filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
-    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events())
+    latest = site.directory.latest_events()
+    key = site.page_key("home", repr(sorted(counts.items())), events_digest(latest))
+    site.render("home.html", "index.html", key, counts=counts, filed=filed, latest=latest)
 
 
 def write_orgs(site: Site, entries: list[Entry]) -> None:
-    for entry in entries:
-        write_org(site, entry)
-
-
-def write_org(site: Site, entry: Entry) -> None:
-    """Its page and JSON twin, each only if what it is made from changed: the page shows the day,
-    the twin only the status for it."""
-    site.render("org.html", f"org/{entry.code}/index.html", site.page_key("org", entry.digest), entry=entry)
-    path, key = f"org/{entry.code}.json", site.data_key("org.json", entry.digest, entry.status)
-    if not site.reuse(path, key):
-        site.write(path, json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")), key)
+    """Each organisation's page and JSON twin, each only if what it is made from changed: the page
+    shows the day, the twin only the status for it."""
+    page_keys = site.page_keys("org", [entry.digest for entry in entries])
+    twin_keys = site.data_keys("org.json", [entry.digest + entry.status.encode() for entry in entries])
+    for entry, page_key, twin_key in zip(entries, page_keys, twin_keys):
+        site.render("org.html", f"org/{entry.code}/index.html", page_key, entry=entry)
+        path = f"org/{entry.code}.json"
+        if not site.reuse(path, twin_key):
+            site.write(path, json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")), twin_key)
 
 
 def text(value) -> str:
@@ -86,7 +86,10 @@ def write_occupations(site: Site) -> None:
     directory = site.directory
     for view in directory.occupations.values():
         site.render("occupation.html", f"occupation/{view.code}/index.html", occupation_key(site, view), occupation=view)
-    site.render("occupations.html", "occupations/index.html",
+    # The index shows each occupation's code, title and count of organisations evaluating it.
+    shown = [(major, [(v.code, v.title, v.evaluating_count) for v in views])
+             for major, views in directory.occupations_by_major.items()]
+    site.render("occupations.html", "occupations/index.html", site.page_key("occupations", repr(shown)),
                 occupations=directory.occupations, occupations_by_major=directory.occupations_by_major)
 
 
@@ -107,9 +110,11 @@ def content_page(site: Site, slug: str):
 
 def write_notice(site: Site) -> None:
     entries = site.directory.by_status.get(NOTICE, [])
-    site.render("notice.html", "notice/index.html", entries=entries, objection=content_page(site, OBJECTION_PAGE))
+    objection = content_page(site, OBJECTION_PAGE)  # content pages are not in the build's keys
+    key = site.page_key("notice", objection.title, objection.content, entry_digests(entries))
+    site.render("notice.html", "notice/index.html", key, entries=entries, objection=objection)
 
 
 def write_removed(site: Site) -> None:
     entries = sorted(site.directory.by_status.get(REMOVED, []), key=lambda e: e.org.removed_on or e.org.updated, reverse=True)
-    site.render("removed.html", "removed/index.html", entries=entries)
+    site.render("removed.html", "removed/index.html", site.page_key("removed", entry_digests(entries)), entries=entries)

@@ -17,6 +17,24 @@ from .cache import BuildCache, Memo, digest
 from .directory import Directory
 
 
+# Files made by groups of items (:meth:`Site.by_groups`) are made of this many at most, unless told.
+GROUPS = 64
+
+
+def group_size(items: int, groups: int = GROUPS) -> int:
+    """Items per group: a power of two that makes at most ``groups`` groups, so that the groups
+    stay the same until the number of items doubles or halves."""
+    size = 8
+    while size * groups < items:
+        size *= 2
+    return size
+
+
+def each(make_one):
+    """A ``make`` for :meth:`Site.by_groups` from a function of one group."""
+    return lambda groups: [make_one(group) for group in groups]
+
+
 class DuplicateOutput(RuntimeError):
     """Two stages tried to write the same file."""
 
@@ -55,23 +73,39 @@ class Site:
         """The key of a file that does not show the day or use the templates."""
         return digest(self.cache.keys.data, *parts) if self.cache else None
 
+    def page_keys(self, kind: str, parts: list[bytes]) -> list[bytes | None]:
+        """The keys of many pages of one kind, each made from one part, such as an organisation's
+        digest: :meth:`page_key` of the kind followed by the part. A key is only ever compared,
+        and the kind's has a fixed length, so no two collide; this spares a digest per page."""
+        return self.concatenated(self.page_key(kind), parts)
+
+    def data_keys(self, kind: str, parts: list[bytes]) -> list[bytes | None]:
+        """Like :meth:`page_keys`, for files that do not show the day or use the templates."""
+        return self.concatenated(self.data_key(kind), parts)
+
+    @staticmethod
+    def concatenated(prefix: bytes | None, parts: list[bytes]) -> list[bytes | None]:
+        return [prefix + part for part in parts] if prefix is not None else [None] * len(parts)
+
     def memo(self, name: str) -> Memo:
         """A table of the build cache (without a cache, one that lasts this build only)."""
         return self.cache.memo(name) if self.cache else Memo(None, b"")
 
-    def parts_by_organisation(self, name: str, make) -> list:
-        """Each organisation's part of a whole-registry file, in registry order: the last build's
-        where the organisation's rows are unchanged (its digest is the key), the others from
-        ``make(missing, total)``, called once with the ``(position, organisation)`` of each."""
-        registry = self.registry
-        keys = [registry.digests[code] for code in registry.organisations]
+    def by_groups(self, name: str, items: list, digests: list[bytes], make, groups: int = GROUPS) -> list:
+        """The part of each group of consecutive items (:func:`group_size`) in a file made from
+        them all: the last build's where the group's items' digests (``digests``, one per item)
+        and place are the same, the others from ``make(missing)``, called once with the missing
+        groups (none, maybe). For a file in which one organisation's part alone costs little to
+        make but much to look up."""
         memo = self.memo(name)
+        size = group_size(len(items), groups)
+        starts = range(0, len(items), size)
+        keys = [digest(b"%d" % start, b"".join(digests[start:start + size])) for start in starts]
         parts = [memo.get(key) for key in keys]
-        organisations = list(registry.organisations.values())
-        missing = [(position, organisations[position]) for position, part in enumerate(parts) if part is None]
-        for (position, _), part in zip(missing, make(missing, len(keys))):
-            parts[position] = part
-            memo.put(keys[position], part)
+        missing = [index for index, part in enumerate(parts) if part is None]
+        for index, part in zip(missing, make([items[starts[index]:starts[index] + size] for index in missing])):
+            parts[index] = part
+            memo.put(keys[index], part)
         memo.save()
         return parts
 
