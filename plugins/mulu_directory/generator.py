@@ -31,6 +31,9 @@ STAGES = (
 
 class DirectoryGenerator(Generator):
     def generate_context(self):
+        # What an earlier build in this process (Pelican's autoreload) froze can be collected now.
+        # This build's model stays frozen to the end: the collection at exit then skips it.
+        gc.unfreeze()
         settings = {**self.settings, "ROOT": Path(self.settings["PATH"]).parent}
         today = settings["MULU_TODAY"]  # resolved when the plugin was initialised
         keys = build_keys(settings, today)
@@ -50,14 +53,11 @@ class DirectoryGenerator(Generator):
     def generate_output(self, writer):
         site = self.site
         jobs = [*STAGES, *(partial(pages.write_orgs, entries=chunk) for chunk in parallel.chunks(site.directory.entries))]
-        try:
-            if self.settings["MULU_BUILD_PROCESSES"] > 1:
-                parallel.build_in_two(site, jobs)
-            else:
-                for job in jobs:
-                    job(site)
-        finally:
-            gc.unfreeze()  # a long-running Pelican (autoreload) collects this build's garbage later
+        if self.settings["MULU_BUILD_PROCESSES"] > 1:
+            parallel.build_in_two(site, jobs)
+        else:
+            for job in jobs:
+                job(site)
         sitemap.write_sitemap(site)
         self.loading.finish()
         deleted = site.cache.finish(site.files())
