@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from mulu.reference import Reference
@@ -112,12 +112,17 @@ class Bench:
             self._playwright = self.stack.enter_context(sync_playwright())
         return self._playwright
 
+    @contextmanager
     def browse(self, root: Path):
+        """A browser serving ``root``, closed when done: an idle Chromium still uses the CPU
+        the next measurements time."""
         from .browser import FolderSite
 
         site = FolderSite(root, self.playwright())
-        self.stack.callback(site.close)
-        return site
+        try:
+            yield site
+        finally:
+            site.close()
 
     def measure(self, orgs: int) -> dict:
         args, today = self.args, ANCHOR
@@ -140,7 +145,8 @@ class Bench:
             plain_run = median_run([run_child(plain_argv + ["--output", str(fresh(work / "plain"))], cwd=ROOT)
                                     for _ in range(args.repeat)])
             hugo_run = self.measure_hugo(registry, today, work, orgs)
-            pagefind_run, pagefind_fetches = self.measure_pagefind(output, work, orgs)
+            pagefind_run = self.measure_pagefind(output, work, orgs)
+        pagefind_fetches = self.pagefind_fetches(work) if pagefind_run and args.browser else None
         search_figures = self.measure_search(registry, output, orgs)
         with other:
             self.say(f"[{orgs}] incremental")
@@ -179,16 +185,16 @@ class Bench:
         hugo.write_project(registry, today, self.settings["MULU_EXPIRY_WARNING_DAYS"], project)
         return median_run([hugo.build(self.hugo, project, work / "hugo-site") for _ in range(self.args.repeat)])
 
-    def measure_pagefind(self, output: Path, work: Path, orgs: int):
+    def measure_pagefind(self, output: Path, work: Path, orgs: int) -> Run | None:
         if not self.pagefind:
-            return None, None
+            return None
         self.say(f"[{orgs}] Pagefind")
-        folder = work / "pagefind"
-        run = median_run([pagefind.index(self.pagefind, output, folder) for _ in range(self.args.repeat)])
-        if not self.args.browser:
-            return run, None
-        site = self.browse(folder)
-        return run, [pagefind.fetch_query(site, q) for q in self.queries]
+        return median_run([pagefind.index(self.pagefind, output, work / "pagefind") for _ in range(self.args.repeat)])
+
+    def pagefind_fetches(self, work: Path) -> list:
+        """What Pagefind's page fetches for each query, from the folder Pagefind indexed last."""
+        with self.browse(work / "pagefind") as site:
+            return [pagefind.fetch_query(site, q) for q in self.queries]
 
     def measure_search(self, registry, output: Path, orgs: int) -> dict:
         figures = dict.fromkeys(("search_index_s", "search_files", "first_query_kb_gzip_median", "first_query_kb_gzip_max",
@@ -200,8 +206,8 @@ class Bench:
         fetches = []
         if self.args.browser:
             self.say(f"[{orgs}] search in Chromium")
-            site = self.browse(output)
-            fetches = [search.fetch_query(site, q) for q in self.queries]
+            with self.browse(output) as site:
+                fetches = [search.fetch_query(site, q) for q in self.queries]
             answered = [f.ms for f in fetches if f.ms is not None]
             figures.update(
                 first_query_kb_gzip_median=kb(statistics.median(f.gzip_bytes for f in fetches)),
