@@ -240,12 +240,12 @@ class Bench:
     def measure_incremental(self, output: Path, data: Path, changed: Path, today: dt.date) -> dict:
         """Rebuild into the built site with nothing changed; then after one organisation
         changed, then back, and so on."""
-        rebuild = median_run([run_child(build_argv(output, data, today), cwd=ROOT) for _ in range(self.args.repeat)])
+        rebuild = median_run([run_child(build_argv(output, data, today), cwd=ROOT, sample=False) for _ in range(self.args.repeat)])
         change_one_organisation(data, fresh(changed), today)
         runs, rewritten, content_changed = [], [], []
         for turn in range(self.args.repeat):
             before = snapshot(output)
-            runs.append(run_child(build_argv(output, changed if turn % 2 == 0 else data, today), cwd=ROOT))
+            runs.append(run_child(build_argv(output, changed if turn % 2 == 0 else data, today), cwd=ROOT, sample=False))
             counts = compare(before, snapshot(output))
             rewritten.append(counts[0])
             content_changed.append(counts[1])
