@@ -39,7 +39,7 @@ class Indexed:
 def build(orgs: list[Organisation], digests: list[bytes], occupations: list[str], of_token: dict[str, list[int]],
           districts: list[str], settings: dict) -> Indexed:
     """The index of the organisations, in ref order, made from nothing."""
-    numbers = {name: number for number, name in enumerate(occupations)}
+    numbers = numbered(occupations)
     documents: list[str] = []
 
     def recorded(tokenized):
@@ -61,7 +61,7 @@ def updated(previous: Indexed | None, orgs: list[Organisation], digests: list[by
     changed = [ref for ref, (before, now) in enumerate(zip(previous.digests, digests)) if before != now]
     if len(changed) * UPDATE_SHARE > len(digests):
         return None
-    numbers = {name: number for number, name in enumerate(occupations)}
+    numbers = numbered(occupations)
     documents, display = list(previous.documents), list(previous.display)
     now: dict[int, Counter] = {}
     touched: set[str] = set()  # terms a changed ref now has more or fewer times in some field
@@ -77,6 +77,11 @@ def updated(previous: Indexed | None, orgs: list[Organisation], digests: list[by
                 added[term][number] += [ref] * count
     rows = updated_rows(previous.rows, touched, set(changed), added, of_token)
     return Indexed(digests, documents, display, occupations, rows)
+
+
+def numbered(occupations: list[str]) -> dict[str, int]:
+    """Each occupation's number in the display rows: its place."""
+    return {name: number for number, name in enumerate(occupations)}
 
 
 def document_text(document: dict[str, list[str]]) -> str:
@@ -96,8 +101,8 @@ def occurrences(document: dict[str, list[str]]) -> Counter:
 def updated_rows(rows: list[tuple[str, str]], touched: set[str], changed: set[int],
                  added: dict[str, dict[int, list[int]]], of_token: dict[str, list[int]]) -> list[tuple[str, str]]:
     """The rows with the changed refs taken out of the touched terms' postings and all their
-    occurrences of them (``added``) put back; a term left without postings goes, a new one comes in its
-    UTF-16 place. Rows that do not change stay the same objects."""
+    occurrences of those terms (``added``) put back; a term left without postings goes, a new
+    one comes in its UTF-16 place. Rows that do not change stay the same objects."""
     replaced: dict[int, tuple[str, str] | None] = {}
     new = []
     for term in touched:
@@ -136,12 +141,12 @@ def encoded_shards(shards: list[list[tuple[str, str]]], previous: Indexed | None
     earlier: dict[int, tuple[list, bytes]] = {}  # id of a shard's first row -> its rows and file
     if previous is not None:
         ends = [start for start, _ in previous.shards[1:]] + [len(previous.rows)]
-        earlier = {id(previous.rows[start]): (previous.rows[start:end], text)
-                   for (start, text), end in zip(previous.shards, ends) if end > start}
+        earlier = {id(previous.rows[start]): (previous.rows[start:end], data)
+                   for (start, data), end in zip(previous.shards, ends) if end > start}
     found, start = [], 0
     for shard in shards:
-        rows, text = earlier.get(id(shard[0]), ((), b"")) if shard else ((), b"")
+        rows, data = earlier.get(id(shard[0]), ((), b"")) if shard else ((), b"")
         same = len(rows) == len(shard) and all(map(operator.is_, shard, rows))
-        found.append((start, text if same else encode(shard)))
+        found.append((start, data if same else encode(shard)))
         start += len(shard)
     return found

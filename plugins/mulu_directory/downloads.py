@@ -209,9 +209,7 @@ def history_groups(site: Site) -> list[bytes]:
 
 def registry_groups(site: Site, name: str, make) -> list[bytes]:
     """``make(rows)`` of each group of organisations' registry rows (see :meth:`Site.by_groups`)."""
-    registry = site.registry
-    digests = [registry.digests[code] for code in registry.organisations]
-    return site.by_groups(name, list(registry.organisations.values()), digests,
+    return site.by_groups(name, list(site.registry.organisations.values()), site.digests,
                           each(lambda group: make(text_rows(group, REGISTRY_COLUMNS))))
 
 
@@ -220,7 +218,7 @@ def write_downloads(site: Site) -> None:
     workbook, which is dated, the day)."""
     registry = site.registry
     names = [c.name for c in REGISTRY_COLUMNS]
-    rows = b"".join(registry.digests.values())  # in registry order
+    rows = b"".join(site.digests)
     # The history interleaves the organisations' events: whose event comes next is part of it.
     ledger = rows + "\x1f".join(map(attrgetter("credit_code"), registry.events)).encode()
     downloads = {
@@ -246,7 +244,5 @@ def registry_workbook(site: Site) -> bytes:
     """The registry's workbook. A group of its rows is known by its organisations' rows as
     written and its place, which numbers the rows."""
     sheet = Sheet(site.today)
-    registry = site.registry
-    digests = [registry.digests[code] for code in registry.organisations]
-    numbered = list(enumerate(registry.organisations.values(), 2))
-    return sheet.workbook(site.by_groups("xlsx-rows", numbered, digests, sheet.make_groups), len(numbered))
+    numbered = list(enumerate(site.registry.organisations.values(), 2))
+    return sheet.workbook(site.by_groups("xlsx-rows", numbered, site.digests, sheet.make_groups), len(numbered))

@@ -12,7 +12,7 @@ from .site import Site
 def write_search(site: Site) -> None:
     """The search files, made again only when an organisation's rows changed (they do not
     depend on the day), by updating the last build's index, and the page."""
-    key = site.data_key("search", b"".join(site.registry.digests.values()))  # in registry order
+    key = site.data_key("search", b"".join(site.digests))
     if not site.reuse_all(key):
         cache = site.cache
         files, indexed = search_build(site.registry, site.settings, cache.stored("search") if cache else None)

@@ -57,6 +57,12 @@ class Site:
         """Statuses for the day and the groupings the pages are cut from, computed once."""
         return Directory(self.registry, self.today, self.settings["MULU_EXPIRY_WARNING_DAYS"], self.siteurl)
 
+    @cached_property
+    def digests(self) -> list[bytes]:
+        """Each organisation's digest (``Registry.digests``), in registry order."""
+        registry = self.registry
+        return [registry.digests[code] for code in registry.organisations]
+
     @property
     def siteurl(self) -> str:
         return self.settings.get("SITEURL", "")

@@ -38,7 +38,7 @@ def write_verify(site: Site) -> None:
 
     codes = list(registry.organisations)
     # Kept as plain tuples, which unpickle several times faster than named ones.
-    groups = site.by_groups("verify-placements", codes, [registry.digests[code] for code in codes],
+    groups = site.by_groups("verify-placements", codes, site.digests,
                             each(lambda group: [tuple(placement(line(code))) for code in group]))
     layout = Layout(dict(zip(codes, map(Placement._make, chain.from_iterable(groups)))))
     numbering = repr(layout.occupations)
