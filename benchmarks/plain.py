@@ -47,7 +47,7 @@ def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, ou
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
     registry = load_registry(settings, today)
     site = site_module.Site(registry, today, settings, env, output)
-    templating.configure(env, registry, today, site.settings)
+    templating.configure(env, registry, site.settings)
     verify.configure(env, registry)
     pages.write_orgs(site, site.directory.entries)
     return len(site.written)

@@ -5,7 +5,9 @@ the day, the settings or the reference data; and it rewrites only what changed."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from openpyxl import load_workbook
 
 from mulu.csvio import render_table
 from mulu.schema import HISTORY_FIELDS
+from mulu.settings import DEFAULTS
 from mulu.store import write_pair
 
 from conftest import ROOT, SAMPLE_DAY
@@ -164,13 +167,33 @@ def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
     assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
 
 
-def test_a_new_day_renews_every_page_but_not_what_does_not_depend_on_it(fixture_files, tmp_path):
+def org_statuses(site: dict[str, bytes]) -> dict[str, str]:
+    """Each organisation page's path and the status it shows for the day it was built."""
+    badge = re.compile(r'class="org-status">当前状态：<span class="badge[^>]*>([^<]+)</span>')
+    return {path: badge.search(data.decode()).group(1) for path, data in site.items()
+            if path.startswith("org/") and path.endswith("/index.html")}
+
+
+def test_a_later_day_changes_only_the_pages_whose_statuses_changed(fixture_files, tmp_path):
+    """Pages show the data's date, never the build day: a nightly rebuild leaves every page of an
+    organisation whose status did not change byte for byte as it was."""
     built = tmp_path / "site"
     build(built, fixture_files)
-    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", NEXT_DAY)
-    pages = {path for path in tree(built) if path.endswith(".html")}
-    assert pages <= written  # every page says which day its statuses are for
-    assert not any(path.startswith(("org/", "search/")) and not path.endswith(".html") for path in written)
+    before = tree(built)
+    # The day after the first filing in force ends: that organisation's status changes at least.
+    ends = sorted(row["valid_until"] for row in read(fixture_files / "registry.csv")
+                  if row["status"] == "已备案" and row["valid_until"] >= SAMPLE_DAY)
+    later = (dt.date.fromisoformat(ends[0]) + dt.timedelta(days=1)).isoformat()
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", later)
+    after = tree(built)
+    old, new = org_statuses(before), org_statuses(after)
+    changed = {path for path in old if old[path] != new[path]}
+    assert changed  # the test means something only if some status changed
+    assert {path for path in old if before[path] != after[path]} == changed
+    twins = {path.removesuffix("/index.html") + ".json" for path in changed}  # they carry the status
+    assert org_pages(written) == changed | twins
+    assert {"404.html", "about/index.html", "accessibility/index.html", "sitemap/index.html"}.isdisjoint(written)
+    assert not any(path.startswith("search/") for path in written)
     assert {"data/registry.xlsx", "data/datapackage.json"} <= written  # dated
     assert not {"data/registry.csv", "data/history.csv", "data/registry.json"} & written
 
@@ -234,8 +257,9 @@ def test_a_setting_that_is_a_function_is_keyed_by_its_body(monkeypatch):
 def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    # The reference folder is found from the content folder's parent unless given.
-    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}"]
+    # The reference folder and the footer's images are found from the content folder's parent unless given.
+    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}",
+                 *(f"{key}={json.dumps(str(ROOT / DEFAULTS[key]))}" for key in ("MULU_GOV_MARK", "MULU_PSB_EMBLEM"))]
     built = tmp_path / "site"
     build(built, fixture_files, SAMPLE_DAY, *overrides)
     objection = content / "pages" / "notice-objection.md"

@@ -237,7 +237,7 @@ def write_downloads(site: Site) -> None:
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
     site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry.organisations),
-                events=len(registry.events))
+                events=len(registry.events), data_date=site.directory.data_date)
 
 
 def registry_workbook(site: Site) -> bytes:

@@ -11,7 +11,7 @@ from pelican.generators import Generator
 
 from mulu.settings import resolve
 
-from . import assets, downloads, feeds, lists, pages, parallel, search, sitemap, templating, verify
+from . import assets, downloads, feeds, lists, pages, parallel, search, site_service, sitemap, templating, verify
 from .cache import BuildCache, Keys, folder_beside
 from .loading import Loading
 from .site import Site
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # other stage wrote, so it runs last, in the main process.
 STAGES = (
     search.write_search, downloads.write_downloads, verify.write_verify, pages.write_pages, lists.write_lists,
-    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages,
+    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages, site_service.write_site_service,
 )
 
 
@@ -44,7 +44,7 @@ class DirectoryGenerator(Generator):
         # The model lasts the whole build: keep the collector from walking it again and again.
         gc.freeze()
         self.site = Site(registry, today, {**self.context, **settings}, self.env, Path(self.output_path), cache)
-        templating.configure(self.env, registry, today, self.site.settings)
+        templating.configure(self.env, registry, self.site.settings)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, built once before any output
         gc.freeze()

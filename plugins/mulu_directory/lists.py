@@ -100,7 +100,7 @@ def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], g
                             current.url if current else "", filters, entry_digests(page))
         site.render("orgs.html", pagination.url(number) + "index.html", key, heading=heading, entries=page,
                     total=len(entries), pagination=pagination, filters=groups, current=current,
-                    page_size=PAGE_SIZE)
+                    page_size=PAGE_SIZE, data_date=site.directory.data_date)
 
 
 def filters_text(groups: list[FilterGroup]) -> str:

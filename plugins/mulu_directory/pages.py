@@ -20,7 +20,7 @@ def write_pages(site: Site) -> None:
     write_occupations(site)
     write_notice(site)
     write_removed(site)
-    site.render("404.html", "404.html", site.page_key("404"))
+    site.render("404.html", "404.html", site.page_key("404"), data_date=site.directory.data_date)
 
 
 def write_home(site: Site) -> None:
@@ -28,7 +28,8 @@ def write_home(site: Site) -> None:
     filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
     latest = site.directory.latest_events()
     key = site.page_key("home", repr(sorted(counts.items())), events_digest(latest))
-    site.render("home.html", "index.html", key, counts=counts, filed=filed, latest=latest)
+    site.render("home.html", "index.html", key, counts=counts, filed=filed, latest=latest,
+                data_date=site.directory.data_date)
 
 
 def write_orgs(site: Site, entries: list[Entry]) -> None:
@@ -37,7 +38,7 @@ def write_orgs(site: Site, entries: list[Entry]) -> None:
     page_keys = site.page_keys("org", [entry.digest for entry in entries])
     twin_keys = site.data_keys("org.json", [entry.digest + entry.status.encode() for entry in entries])
     for entry, page_key, twin_key in zip(entries, page_keys, twin_keys):
-        site.render("org.html", f"org/{entry.code}/index.html", page_key, entry=entry)
+        site.render("org.html", f"org/{entry.code}/index.html", page_key, entry=entry, data_date=entry.data_date)
         path = f"org/{entry.code}.json"
         if not site.reuse(path, twin_key):
             site.write(path, json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")), twin_key)
@@ -85,12 +86,14 @@ def org_record(entry: Entry) -> dict:
 def write_occupations(site: Site) -> None:
     directory = site.directory
     for view in directory.occupations.values():
-        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation_key(site, view), occupation=view)
+        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation_key(site, view), occupation=view,
+                    data_date=directory.data_date)
     # The index shows each occupation's code, title and count of organisations evaluating it.
     shown = [(major, [(v.code, v.title, v.evaluating_count) for v in views])
              for major, views in directory.occupations_by_major.items()]
     site.render("occupations.html", "occupations/index.html", site.page_key("occupations", repr(shown)),
-                occupations=directory.occupations, occupations_by_major=directory.occupations_by_major)
+                occupations=directory.occupations, occupations_by_major=directory.occupations_by_major,
+                data_date=directory.data_date)
 
 
 def occupation_key(site: Site, view: OccupationView) -> bytes | None:
@@ -112,9 +115,11 @@ def write_notice(site: Site) -> None:
     entries = site.directory.by_status.get(NOTICE, [])
     objection = content_page(site, OBJECTION_PAGE)  # content pages are not in the build's keys
     key = site.page_key("notice", objection.title, objection.content, entry_digests(entries))
-    site.render("notice.html", "notice/index.html", key, entries=entries, objection=objection)
+    site.render("notice.html", "notice/index.html", key, entries=entries, objection=objection,
+                data_date=site.directory.data_date)
 
 
 def write_removed(site: Site) -> None:
     entries = sorted(site.directory.by_status.get(REMOVED, []), key=lambda e: e.org.removed_on or e.org.updated, reverse=True)
-    site.render("removed.html", "removed/index.html", site.page_key("removed", entry_digests(entries)), entries=entries)
+    site.render("removed.html", "removed/index.html", site.page_key("removed", entry_digests(entries)), entries=entries,
+                data_date=site.directory.data_date)

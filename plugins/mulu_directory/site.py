@@ -192,6 +192,8 @@ class Site:
 
     def render(self, template: str, relpath: str, key: bytes | None = None, **context) -> None:
         """Render a page, unless ``key`` says the file is already what it would be."""
+        if key is not None and "data_date" in context:  # every page shows its data's date
+            key = digest(key, str(context["data_date"]))
         if not self.reuse(relpath, key):
             self.write(relpath, self.env.get_template(template).render(page_path=relpath, **context), key)
 
