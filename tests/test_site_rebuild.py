@@ -192,7 +192,7 @@ def test_a_later_day_changes_only_the_pages_whose_statuses_changed(fixture_files
     assert {path for path in old if before[path] != after[path]} == changed
     twins = {path.removesuffix("/index.html") + ".json" for path in changed}  # they carry the status
     assert org_pages(written) == changed | twins
-    assert {"404.html", "about/index.html", "accessibility/index.html", "sitemap/index.html"}.isdisjoint(written)
+    assert {"404.html", "about/index.html", "accessibility/index.html"}.isdisjoint(written)
     assert not any(path.startswith("search/") for path in written)
     assert {"data/registry.xlsx", "data/datapackage.json"} <= written  # dated
     assert not {"data/registry.csv", "data/history.csv", "data/registry.json"} & written

@@ -23,7 +23,7 @@ def write_marks(site: Site) -> None:
 
 def write_sitemap_page(site: Site) -> None:
     """Every section, every list a filter leads to and every content page, as plain values."""
-    filters = [(group.label, [(option.label, option.url, option.count) for option in group.options])
+    filters = [(group.label, [(option.label, option.url) for option in group.options])
                for group in filter_groups(site)]
     pages = sorted((page.title, f"{page.slug}/") for page in site.settings.get("pages", []))
     site.render("sitemap.html", "sitemap/index.html", filters=filters, pages=pages,
