@@ -85,10 +85,11 @@ def build(c, output="output", registry=None, history=None, today=None):
     search_sizes(c, output)
 
 
-@task(help=BUILD_HELP)
-def publish(c, output="output", registry=None, history=None, today=None):
-    """用 publishconf.py 构建要发布的网站。"""
-    c.run(pelican_command("publishconf.py", output, registry, history, today))
+@task(help={**BUILD_HELP, "conf": "设置文件（默认 publishconf.py）"})
+def publish(c, output="output", registry=None, history=None, today=None, conf="publishconf.py"):
+    """构建要发布的网站；真实数据缺少政府网站必填的设置时拒绝构建（退出码 2）。"""
+    run_script("publish_check", conf=conf)
+    c.run(pelican_command(conf, output, registry, history, today))
 
 
 @task(help={"port": "端口（默认 8000）", "output": "网站目录（默认 output）"})
@@ -136,7 +137,7 @@ def search_sizes(c, output="output"):
 # --- Staff workflow: 受理、备案、变更、延续、移出、更正 -----------------------------------------------
 
 STEP_HELP = {**FILES_HELP, **DATE_HELP, "credit_code": "机构的统一社会信用代码（或备案编号）"}
-RECEIPTS_HELP = {"receipts": "备案回执的文件夹（默认 receipts）"}
+RECEIPTS_HELP = {"receipts": "备案回执的文件夹（默认为 registry.csv 旁边的 receipts）", "pdf": "同时写出 A4 的 PDF 回执"}
 
 
 @task(iterable=["occupations"], help={
@@ -151,24 +152,25 @@ def intake(c, application, occupations=None, registry=None, history=None, date=N
 @task(help={**STEP_HELP, **RECEIPTS_HELP, "document": "备案文号", "force": "公示期未满也办理",
             "reason": "提前办理的理由（与 --force 同用）", "national_code": "属地备案：全国备案机构代码（4 位）"})
 def approve(c, credit_code, document=None, force=False, reason=None, national_code=None,
-            receipts=None, registry=None, history=None, date=None):
+            receipts=None, pdf=False, registry=None, history=None, date=None):
     """备案：公示期满后赋予备案编号与有效期，出具备案回执。"""
     run_script("approve", credit_code, document=document, force=force, reason=reason, national_code=national_code,
-               receipts=receipts, registry=registry, history=history, date=date)
+               receipts=receipts, pdf=pdf, registry=registry, history=history, date=date)
 
 
 @task(iterable=["add", "remove"], help={**STEP_HELP, **RECEIPTS_HELP, "add": "新增的评价职业「代码 名称:等级」；可重复",
                                         "remove": "减少的评价职业代码；可重复", "document": "文号（可空）"})
-def amend(c, credit_code, add=None, remove=None, document=None, receipts=None, registry=None, history=None, date=None):
+def amend(c, credit_code, add=None, remove=None, document=None, receipts=None, pdf=False, registry=None, history=None,
+          date=None):
     """变更：在有效期内新增或减少评价项目。"""
-    run_script("amend", credit_code, add=add, remove=remove, document=document, receipts=receipts,
+    run_script("amend", credit_code, add=add, remove=remove, document=document, receipts=receipts, pdf=pdf,
                registry=registry, history=history, date=date)
 
 
 @task(help={**STEP_HELP, **RECEIPTS_HELP, "until": "新的备案有效期止 YYYY-MM-DD", "document": "文号（可空）"})
-def renew(c, credit_code, until, document=None, receipts=None, registry=None, history=None, date=None):
+def renew(c, credit_code, until, document=None, receipts=None, pdf=False, registry=None, history=None, date=None):
     """延续：延长备案有效期。"""
-    run_script("renew", credit_code, until=until, document=document, receipts=receipts,
+    run_script("renew", credit_code, until=until, document=document, receipts=receipts, pdf=pdf,
                registry=registry, history=history, date=date)
 
 
@@ -186,9 +188,9 @@ def correct(c, credit_code, field, value, reason=None, registry=None, history=No
 
 
 @task(help={**STEP_HELP, **RECEIPTS_HELP})
-def receipt(c, credit_code, receipts=None, registry=None, history=None, date=None):
+def receipt(c, credit_code, receipts=None, pdf=False, registry=None, history=None, date=None):
     """重新生成一个已备案机构的备案回执。"""
-    run_script("receipt", credit_code, receipts=receipts, registry=registry, history=history, date=date)
+    run_script("receipt", credit_code, receipts=receipts, pdf=pdf, registry=registry, history=history, date=date)
 
 
 @task(help={**FILES_HELP, **DATE_HELP, "base": "比较的 git 版本（默认 origin/main，没有则 HEAD）",

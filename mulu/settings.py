@@ -38,6 +38,8 @@ DEFAULTS: dict[str, object] = {
     "MULU_SAMPLE_DATA": False,
     # Processes that build the site: 2 renders on two cores (a forked worker), 1 in one process.
     "MULU_BUILD_PROCESSES": 2,
+    # The headless Chromium that prints receipts as PDF (Debian's; ./dev setup installs it).
+    "MULU_CHROMIUM": "/usr/bin/chromium",
     # What a government site must carry (mulu/government.py; docs/deploy.md says what to fill in).
     # The directory's public address, e.g. https://rsj.example.gov.cn/mulu (no trailing slash):
     # SiteDomain, the receipts' QR code and the error-report link come from it.
@@ -111,13 +113,17 @@ def date_list(key: str, values) -> tuple[dt.date, ...]:
 def load_settings(conf: str | Path = "pelicanconf.py") -> dict:
     """Read the MULU_* settings (and the site's name, which receipts show) from a Pelican
     settings file (defaults when it is absent)."""
-    path = Path(conf)
-    values = runpy.run_path(str(path)) if path.exists() else {}
-    root = path.resolve().parent
+    values, root = read_settings(conf)
     settings = check_settings({k: v for k, v in values.items() if k.startswith("MULU_")}, root)
     settings["ROOT"] = root
     settings["SITENAME"] = values.get("SITENAME", "")
     return settings
+
+
+def read_settings(conf: str | Path) -> tuple[dict, Path]:
+    """A Pelican settings file's names, unchecked, and the folder its paths are relative to."""
+    path = Path(conf)
+    return (runpy.run_path(str(path)) if path.exists() else {}), path.resolve().parent
 
 
 def resolve(settings: dict, key: str) -> Path:
