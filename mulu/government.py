@@ -76,9 +76,9 @@ RULES: dict[str, Rule] = {
     "MULU_CONTACT_ADDRESS": Rule("联系地址", "通信地址", bool),
     "MULU_CONTACT_EMAIL": Rule("联系邮箱", "电子邮箱，如 webmaster@rsj.sh.gov.cn", is_email),
     "MULU_SITE_ID_CODE": Rule("政府网站标识码", "10 位，如 3100000001（部委网站为 bm 加 8 位数字）", is_site_id_code),
-    "MULU_ICP_NUMBER": Rule("ICP备案号", "如 沪ICP备12345678号 或 沪ICP备12345678号-1", is_icp_number),
+    "MULU_ICP_NUMBER": Rule("ICP备案号", "省级简称、ICP备、数字和号，如 沪ICP备12345678号 或 沪ICP备12345678号-1", is_icp_number),
     "MULU_ICP_QUERY_URL": Rule("ICP备案查询地址", "完整网址", is_url),
-    "MULU_PSB_NUMBER": Rule("公安机关备案号", "如 沪公网安备31010402001234号（14 位数字）", is_psb_number),
+    "MULU_PSB_NUMBER": Rule("公安机关备案号", "省级简称、公网安备、14 位数字和号，如 沪公网安备31010402001234号", is_psb_number),
     "MULU_PSB_QUERY_URL": Rule("公安备案查询地址", "完整网址，可含 {code}", has_fields("code")),
     "MULU_GOV_MARK_URL": Rule("党政机关网站标识的证书链接", "完整网址，如 https://bszs.conac.cn/sitename?method=show&id=…", is_url),
     "MULU_ERROR_REPORT_URL": Rule("「我为政府网站找错」链接", "完整网址，可含 {site_code} 与 {url}",
@@ -101,9 +101,9 @@ def problems(settings: dict, root: Path | None, publishing: bool) -> list[str]:
         elif value.strip() != value:
             lines.append(f"{key}（{rule.label}）前后不能有空格：{value!r}")
         elif value and not rule.valid(value):
-            lines.append(f"{key}（{rule.label}）格式不对：现为「{value}」，应为{rule.shape}")
+            lines.append(f"{key}（{rule.label}）格式不对：现为「{value}」，应为 {rule.shape}")
         elif not value and publishing:
-            lines.append(f"{key}（{rule.label}）未填写：应为{rule.shape}")
+            lines.append(f"{key}（{rule.label}）未填写：应为 {rule.shape}")
     for key, label in IMAGES.items():
         lines += image_problems(key, label, settings[key], root, publishing)
     return lines

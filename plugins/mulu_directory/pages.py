@@ -34,7 +34,7 @@ def write_home(site: Site) -> None:
 
 def write_orgs(site: Site, entries: list[Entry]) -> None:
     """Each organisation's page and JSON twin, each only if what it is made from changed: the page
-    shows the day, the twin only the status for it."""
+    shows the status for the day and the data date, the twin only the status."""
     page_keys = site.page_keys("org", [entry.digest for entry in entries])
     twin_keys = site.data_keys("org.json", [entry.digest + entry.status.encode() for entry in entries])
     for entry, page_key, twin_key in zip(entries, page_keys, twin_keys):
