@@ -15,7 +15,6 @@ from .government import data_uri, government
 from .grants import parse_occupations
 from .reference import Reference
 from .settings import resolve
-from .workflow import levels_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The events after which the filing's receipt is (re)issued.
@@ -39,7 +38,7 @@ def render_receipt(row: dict[str, str], events: list[dict[str, str]], reference:
     filing = next(e for e in reversed(own) if e["event"] == "备案")
     issued = next(e for e in reversed(own) if e["event"] in ISSUING_EVENTS)
     occupations = [
-        {"code": g.code, "title": g.title, "levels": levels_text(g.levels, reference),
+        {"code": g.code, "title": g.title, "levels": reference.levels_text(g.levels),
          "labels": "、".join(reference.levels[level].label for level in g.levels)}
         for g in grants
     ]
@@ -59,16 +58,22 @@ def render_receipt(row: dict[str, str], events: list[dict[str, str]], reference:
 
 def write_receipt(folder: str | Path, row: dict[str, str], events: list[dict[str, str]],
                   reference: Reference, settings: dict, pdf: bool = False) -> list[Path]:
-    """Write the receipt (and its PDF) beside its siblings; a reader never sees half a file."""
+    """Write the receipt (and its PDF) beside its siblings: both or neither, and a reader never
+    sees half a file."""
     html = receipt_path(Path(folder), row)
     html.parent.mkdir(parents=True, exist_ok=True)
     files = {pending(html): html}
-    pending(html).write_text(render_receipt(row, events, reference, settings), encoding="utf-8")
     if pdf:
         files[pending(html.with_suffix(".pdf"))] = html.with_suffix(".pdf")
-        print_pdf(pending(html), pending(html.with_suffix(".pdf")), settings["MULU_CHROMIUM"])
-    for temporary, path in files.items():
-        os.replace(temporary, path)
+    try:
+        pending(html).write_text(render_receipt(row, events, reference, settings), encoding="utf-8")
+        if pdf:
+            print_pdf(pending(html), pending(html.with_suffix(".pdf")), settings["MULU_CHROMIUM"])
+        for temporary, path in files.items():
+            os.replace(temporary, path)
+    finally:
+        for temporary in files:
+            temporary.unlink(missing_ok=True)
     return list(files.values())
 
 
@@ -79,13 +84,16 @@ def pending(path: Path) -> Path:
 
 def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
     """Print an HTML file on A4 with headless Chromium (the page's own @page margins)."""
-    from playwright.sync_api import sync_playwright  # only for a PDF: starting it takes a while
+    from playwright.sync_api import Error, sync_playwright  # only for a PDF: starting it takes a while
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.goto(html.resolve().as_uri())
-            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
-        finally:
-            browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                page = browser.new_page()
+                page.goto(html.resolve().as_uri())
+                page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    except Error as exc:  # reported like a file that could not be written
+        raise OSError(0, f"Chromium（{chromium}）未能打印 PDF：{exc.message.splitlines()[0]}", str(pdf)) from None

@@ -80,3 +80,18 @@ def test_approve_pdf_gives_a_receipt_whose_qr_code_opens_the_organisations_page(
     pages, size, text = pdf_facts(html.with_suffix(".pdf"))
     assert pages == 1 and size == A4_POINTS
     assert row["name"] in text and url in text.replace("\n", "")
+
+
+def test_a_pdf_chromium_cannot_print_leaves_no_receipt_and_says_why(tmp_path, government_conf):
+    files = Files(tmp_path, orgs=12, seed=3)
+    org = files.first("已备案")
+    (tmp_path / "conf").mkdir()
+    conf = government_conf(tmp_path / "conf", MULU_CHROMIUM=str(tmp_path / "no-chromium"))
+    before = files.snapshot()
+    argv = [sys.executable, "-m", "scripts.receipt", org.credit_code, "--conf", str(conf), "--pdf",
+            "--registry", str(files.registry), "--history", str(files.history)]
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Chromium" in result.stdout and "未能打印 PDF" in result.stdout and f"invoke receipt {org.credit_code}" in result.stdout
+    assert not list((tmp_path / "receipts").iterdir())  # neither the HTML nor a half-written file
+    assert files.snapshot() == before

@@ -198,6 +198,26 @@ def test_a_later_day_changes_only_the_pages_whose_statuses_changed(fixture_files
     assert not {"data/registry.csv", "data/history.csv", "data/registry.json"} & written
 
 
+def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
+    # One organisation's filing enters its last 90 days on the next day: it alone changes status.
+    expiring = pair.filed()[0]
+    last_day = dt.date.fromisoformat(NEXT_DAY) + dt.timedelta(days=90)
+    pair.record(expiring, "延续", valid_until=last_day.isoformat())
+    data = pair.save("expiring")
+    built = tmp_path / "site"
+    build(built, data)
+    written = rebuilt_as_clean(built, data, tmp_path / "clean", NEXT_DAY)
+    code = expiring["credit_code"]
+    assert "即将到期" in (built / f"org/{code}/index.html").read_text(encoding="utf-8")
+    assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
+    assert "orgs/status/expiring/index.html" in written and "index.html" in written  # the lists and counts it is in
+    assert "verify/meta.json" in written  # the day the verification data speaks for
+    assert "verify/index.html" not in written  # its page shows the data's date, not the day
+    assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)
+    unchanged = rebuilt_as_clean(built, data, tmp_path / "clean-again", NEXT_DAY)
+    assert unchanged == set()
+
+
 def test_a_changed_template_renders_again_every_page_made_from_it(fixture_files, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
@@ -238,20 +258,19 @@ def test_deleting_the_cache_is_safe(fixture_files, tmp_path, pair):
     assert (tmp_path / "site.build-cache").is_dir()
 
 
-def test_a_setting_that_is_a_function_is_keyed_by_its_body(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
-    from mulu_directory.cache import canonical
+def test_a_setting_that_is_a_function_is_keyed_by_its_body():
+    from mulu_directory.speedups.keys import setting_text
 
     def label(level):
         return f"{level} 级"
 
-    key = canonical({"MULU_LABEL": label})
-    assert canonical({"MULU_LABEL": label}) == key
+    key = setting_text({"MULU_LABEL": label})
+    assert setting_text({"MULU_LABEL": label}) == key
 
     def label(level):  # noqa: F811 (the same setting, edited)
         return f"{level}级"
 
-    assert canonical({"MULU_LABEL": label}) != key
+    assert setting_text({"MULU_LABEL": label}) != key
 
 
 def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from mulu.government import image_relpaths
 from mulu.settings import resolve
 
-from .lists import filter_groups
+from .lists import filter_lists
 from .site import Site
 
 
@@ -18,13 +18,13 @@ def write_site_service(site: Site) -> None:
 
 def write_marks(site: Site) -> None:
     for key, relpath in image_relpaths(site.settings).items():
-        site.copy_asset(resolve(site.settings, key), relpath)
+        site.write(relpath, resolve(site.settings, key).read_bytes())
 
 
 def write_sitemap_page(site: Site) -> None:
     """Every section, every list a filter leads to and every content page, as plain values."""
     filters = [(group.label, [(option.label, option.url) for option in group.options])
-               for group in filter_groups(site)]
-    pages = sorted((page.title, f"{page.slug}/") for page in site.settings.get("pages", []))
+               for group, _ in filter_lists(site)]
+    pages = sorted((page.title, f"{page.slug}/") for page in site.pages)
     site.render("sitemap.html", "sitemap/index.html", filters=filters, pages=pages,
                 occupations=len(site.directory.occupations), data_date=site.directory.data_date)

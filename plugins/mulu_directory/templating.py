@@ -17,14 +17,15 @@ DAY_SETTINGS = ("MULU_TODAY",)
 
 
 def configure(env: Environment, registry: Registry, settings: dict) -> None:
-    """Give every template the settings it uses (SITENAME, SITEURL, MULU_* but the day), what a
-    government site carries (``government``, the marks' addresses) and the filters. Only those:
-    Jinja copies the globals into every render's context. The footer and metadata partials are
-    mulu's, shared with the receipts."""
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), what a government
+    site carries (``government``, the marks' addresses) and the filters. Only those (Jinja copies
+    the globals into every render's context), and not the day: a page shows what its context
+    holds, which its key covers. The footer and metadata partials are mulu's, shared with the
+    receipts."""
     levels = registry.reference.levels
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(TEMPLATES)])
     env.globals.update({k: v for k, v in settings.items()
-                        if (k.startswith("MULU_") or k in TEMPLATE_SETTINGS) and k not in DAY_SETTINGS})
+                        if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
     siteurl = settings.get("SITEURL", "")
     images = image_relpaths(settings)
     env.globals.update(government=government(settings), mark_src=f"{siteurl}/{images['MULU_GOV_MARK']}",
