@@ -121,10 +121,13 @@ def build(c, output="output", registry=None, history=None, today=None, no_cache=
     search_sizes(c, output)
 
 
-@task(help=BUILD_HELP)
-def publish(c, output="output", registry=None, history=None, today=None, no_cache=False):
-    """用 publishconf.py 构建要发布的网站。"""
-    c.run(pelican_command("publishconf.py", output, registry, history, today, no_cache))
+@task(help={**BUILD_HELP, "conf": "设置文件（默认 publishconf.py）"})
+def publish(c, output="output", registry=None, history=None, today=None, no_cache=False, conf="publishconf.py"):
+    """构建要发布的网站；真实数据缺少政府网站必填的设置时拒绝构建（退出码 2）。"""
+    code = importlib.import_module("scripts.publish_check").main(["--conf", conf])
+    if code:
+        raise Exit(code=code)
+    c.run(pelican_command(conf, output, registry, history, today, no_cache))
 
 
 @task(help={"port": "端口（默认 8000）", "output": "网站目录（默认 output）"})

@@ -10,6 +10,8 @@ import datetime as dt
 import runpy
 from pathlib import Path
 
+from .government import PLACEHOLDER_EMBLEM, PLACEHOLDER_MARK, problems
+
 DEFAULTS: dict[str, object] = {
     # The city whose bureau runs the directory.
     "MULU_CITY_NAME": "上海市",
@@ -40,6 +42,29 @@ DEFAULTS: dict[str, object] = {
     # what changed. False (or Pelican's --ignore-cache, or invoke build --no-cache) builds from
     # scratch without reading or writing it.
     "MULU_BUILD_CACHE": True,
+    # The headless Chromium that prints receipts as PDF (Debian's; ./dev setup installs it).
+    "MULU_CHROMIUM": "/usr/bin/chromium",
+    # What a government site must carry (mulu/government.py; docs/deploy.md says what to fill in).
+    # The directory's public address, e.g. https://rsj.example.gov.cn/mulu (no trailing slash):
+    # SiteDomain, the receipts' QR code and the error-report link come from it.
+    "MULU_SITE_URL": "",
+    "MULU_SITE_HOST": "",  # 主办单位
+    "MULU_CONTACT_PHONE": "",
+    "MULU_CONTACT_ADDRESS": "",
+    "MULU_CONTACT_EMAIL": "",
+    "MULU_SITE_ID_CODE": "",  # 政府网站标识码
+    "MULU_ICP_NUMBER": "",  # e.g. 沪ICP备12345678号-1
+    "MULU_ICP_QUERY_URL": "https://beian.miit.gov.cn/",
+    "MULU_PSB_NUMBER": "",  # e.g. 沪公网安备31010402001234号
+    # {code}: the 14 digits of the public-security number.
+    "MULU_PSB_QUERY_URL": "https://beian.mps.gov.cn/#/query/webSearch?code={code}",
+    "MULU_PSB_EMBLEM": PLACEHOLDER_EMBLEM,
+    "MULU_GOV_MARK": PLACEHOLDER_MARK,  # 党政机关网站标识, an image file in the repository
+    "MULU_GOV_MARK_URL": "",  # its certificate page, https://bszs.conac.cn/sitename?method=show&id=…
+    # {site_code}: MULU_SITE_ID_CODE; {url}: MULU_SITE_URL, percent-encoded.
+    "MULU_ERROR_REPORT_URL": "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={site_code}&url={url}",
+    "MULU_COMPLAINT_PHONE": "12333",
+    "MULU_COMPLAINT_URL": "",  # the bureau's online complaint channel
 }
 
 
@@ -47,8 +72,9 @@ class SettingsError(ValueError):
     """A setting has a value mulu cannot work with."""
 
 
-def check_settings(settings: dict) -> dict:
-    """Return the MULU_* settings with defaults filled in, or raise SettingsError."""
+def check_settings(settings: dict, root: Path | None = None) -> dict:
+    """Return the MULU_* settings with defaults filled in, or raise SettingsError. With the
+    settings file's folder (``root``), the image files they name must exist too."""
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
     unknown = sorted(k for k in settings if k.startswith("MULU_") and k not in DEFAULTS)
     if unknown:
@@ -72,6 +98,9 @@ def check_settings(settings: dict) -> dict:
             raise SettingsError(f"MULU_TODAY 必须是 YYYY-MM-DD 日期，现为 {today!r}") from None
     elif today is not None and not isinstance(today, dt.date):
         raise SettingsError(f"MULU_TODAY 必须是日期或 None，现为 {today!r}")
+    malformed = problems(merged, root, publishing=False)
+    if malformed:
+        raise SettingsError("\n".join(malformed))
     return merged
 
 
@@ -88,12 +117,19 @@ def date_list(key: str, values) -> tuple[dt.date, ...]:
 
 
 def load_settings(conf: str | Path = "pelicanconf.py") -> dict:
-    """Read the MULU_* settings from a Pelican settings file (defaults when it is absent)."""
-    path = Path(conf)
-    values = runpy.run_path(str(path)) if path.exists() else {}
-    settings = check_settings({k: v for k, v in values.items() if k.startswith("MULU_")})
-    settings["ROOT"] = path.resolve().parent
+    """Read the MULU_* settings (and the site's name, which receipts show) from a Pelican
+    settings file (defaults when it is absent)."""
+    values, root = read_settings(conf)
+    settings = check_settings({k: v for k, v in values.items() if k.startswith("MULU_")}, root)
+    settings["ROOT"] = root
+    settings["SITENAME"] = values.get("SITENAME", "")
     return settings
+
+
+def read_settings(conf: str | Path) -> tuple[dict, Path]:
+    """A Pelican settings file's names, unchecked, and the folder its paths are relative to."""
+    path = Path(conf)
+    return (runpy.run_path(str(path)) if path.exists() else {}), path.resolve().parent
 
 
 def resolve(settings: dict, key: str) -> Path:

@@ -30,6 +30,10 @@ PAGE_TYPES = {
     "removed": "/removed/",
     "data": "/data/",
     "content": "/apply/",
+    "search": "/search/",
+    "verify": "/verify/",
+    "sitemap": "/sitemap/",
+    "accessibility": "/accessibility/",
     "404": "/404.html",
 }
 MAIN_PAGES = ("home", "org", "occupation", "orgs")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 
 from mulu.csvio import render_table
 from mulu.schema import HISTORY_FIELDS
+from mulu.settings import DEFAULTS
 from mulu.store import write_pair
 
 from conftest import ROOT, SAMPLE_DAY
@@ -165,6 +167,35 @@ def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
     assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
 
 
+def org_statuses(site: dict[str, bytes]) -> dict[str, str]:
+    """Each organisation page's path and the status it shows for the day it was built."""
+    badge = re.compile(r'class="org-status">当前状态：<span class="badge[^>]*>([^<]+)</span>')
+    return {path: badge.search(data.decode()).group(1) for path, data in site.items()
+            if path.startswith("org/") and path.endswith("/index.html")}
+
+
+def test_a_later_day_changes_only_the_pages_whose_statuses_changed(fixture_files, tmp_path):
+    """Pages show the data's date, never the build day: a nightly rebuild leaves every page of an
+    organisation whose status did not change byte for byte as it was."""
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    before = tree(built)
+    # The day after the first filing in force ends: that organisation's status changes at least.
+    ends = sorted(row["valid_until"] for row in read(fixture_files / "registry.csv")
+                  if row["status"] == "已备案" and row["valid_until"] >= SAMPLE_DAY)
+    later = (dt.date.fromisoformat(ends[0]) + dt.timedelta(days=1)).isoformat()
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", later)
+    after = tree(built)
+    old, new = org_statuses(before), org_statuses(after)
+    changed = {path for path in old if old[path] != new[path]}
+    assert changed  # the test means something only if some status changed
+    assert {path for path in old if before[path] != after[path]} == changed
+    twins = {path.removesuffix("/index.html") + ".json" for path in changed}  # they carry the status
+    assert org_pages(written) == changed | twins
+    assert {"404.html", "about/index.html", "accessibility/index.html"}.isdisjoint(written)
+    assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)
+
+
 def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
     # One organisation's filing enters its last 90 days on the next day: it alone changes status.
     expiring = pair.filed()[0]
@@ -178,7 +209,8 @@ def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
     assert "即将到期" in (built / f"org/{code}/index.html").read_text(encoding="utf-8")
     assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
     assert "orgs/status/expiring/index.html" in written and "index.html" in written  # the lists and counts it is in
-    assert {"verify/meta.json", "verify/index.html"} <= written  # the day the verification data speaks for
+    assert "verify/meta.json" in written  # the day the verification data speaks for
+    assert "verify/index.html" not in written  # its page shows the data's date, not the day
     assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)
     unchanged = rebuilt_as_clean(built, data, tmp_path / "clean-again", NEXT_DAY)
     assert unchanged == set()
@@ -242,8 +274,9 @@ def test_a_setting_that_is_a_function_is_keyed_by_its_body():
 def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    # The reference folder is found from the content folder's parent unless given.
-    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}"]
+    # The reference folder and the footer's images are found from the content folder's parent unless given.
+    overrides = [f"PATH={json.dumps(str(content))}", f"MULU_REFERENCE_DIR={json.dumps(str(ROOT / 'reference'))}",
+                 *(f"{key}={json.dumps(str(ROOT / DEFAULTS[key]))}" for key in ("MULU_GOV_MARK", "MULU_PSB_EMBLEM"))]
     built = tmp_path / "site"
     build(built, fixture_files, SAMPLE_DAY, *overrides)
     objection = content / "pages" / "notice-objection.md"

@@ -1,6 +1,7 @@
 """Pelican plugin: compiles registry.csv and history.csv into the directory's pages."""
 
 import datetime as dt
+from pathlib import Path
 
 from pelican import signals
 
@@ -14,7 +15,7 @@ def add_mulu_settings(pelican_object):
     """Checked MULU_* settings (defaults filled in, the day resolved) for every generator's
     templates, so Pelican's content pages show the same footer and day as the directory's."""
     settings = pelican_object.settings
-    settings.update(check_settings(settings))
+    settings.update(check_settings(settings, Path(settings["PATH"]).parent))
     settings["MULU_TODAY"] = settings["MULU_TODAY"] or dt.date.today()
 
 

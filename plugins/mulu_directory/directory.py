@@ -70,6 +70,11 @@ class Entry:
         return self.org.credit_code
 
     @property
+    def data_date(self) -> dt.date:
+        """When its data last changed: its latest ledger event (its own pages' date)."""
+        return max(event.date for event in self.org.events)
+
+    @property
     def status_slug(self) -> str:
         return STATUS_SLUGS[self.status]
 
@@ -166,6 +171,12 @@ class Directory:
             )
             for org in sorted(registry.organisations.values(), key=lambda o: o.name)
         ]  # by name: every list on the site shows organisations in this order
+
+    @cached_property
+    def data_date(self) -> dt.date | None:
+        """When the data last changed: the latest ledger event, the date every page but an
+        organisation's shows (lists and content pages alike), never the day of the build."""
+        return max((event.date for event in self.registry.events), default=None)
 
     @cached_property
     def counts(self) -> Counter:

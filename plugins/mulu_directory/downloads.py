@@ -216,7 +216,8 @@ def write_downloads(site: Site) -> None:
     site.write("data/datapackage.json", readable_json(data_package(site.settings["SITENAME"], day)))
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
-    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(orgs), events=len(registry.events))
+    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(orgs), events=len(registry.events),
+                data_date=site.directory.data_date)
 
 
 def data_day(registry) -> dt.date:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import assets, downloads, feeds, lists, pages, search, sitemap, templating, verify
+from . import assets, downloads, feeds, lists, pages, search, site_service, sitemap, templating, verify
 from .directory import Entry, Holder
 from .site import Site
 from .speedups import Build, chunks, register_model
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 # chunks even out the end. The sitemap lists what every other stage wrote, so it runs last.
 STAGES = (
     search.write_search, downloads.write_downloads, verify.write_verify, pages.write_pages, lists.write_lists,
-    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages,
+    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages, site_service.write_site_service,
 )
 
 

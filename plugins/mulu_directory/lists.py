@@ -93,7 +93,8 @@ def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], g
         pagination = Pagination(base, number, count)
         site.render("orgs.html", pagination.url(number) + "index.html", heading=heading,
                     entries=entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], total=len(entries),
-                    pagination=pagination, filters=groups, current=current, page_size=PAGE_SIZE)
+                    pagination=pagination, filters=groups, current=current, page_size=PAGE_SIZE,
+                    data_date=site.directory.data_date)
 
 
 ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",

@@ -21,19 +21,20 @@ def write_pages(site: Site) -> None:
     write_occupations(site)
     write_notice(site)
     write_removed(site)
-    site.render("404.html", "404.html")
+    site.render("404.html", "404.html", data_date=site.directory.data_date)
 
 
 def write_home(site: Site) -> None:
     counts = site.directory.counts
     filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
-    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events())
+    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events(),
+                data_date=site.directory.data_date)
 
 
 def write_orgs(site: Site, entries: list[Entry]) -> None:
     """Each organisation's page and its JSON twin."""
     for entry in entries:
-        site.render("org.html", f"org/{entry.code}/index.html", entry=entry)
+        site.render("org.html", f"org/{entry.code}/index.html", entry=entry, data_date=entry.data_date)
         site.file(f"org/{entry.code}.json", org_json, entry)
 
 
@@ -92,11 +93,12 @@ class OccupationLink:
 def write_occupations(site: Site) -> None:
     directory = site.directory
     for view in directory.occupations.values():
-        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation=view)
+        site.render("occupation.html", f"occupation/{view.code}/index.html", occupation=view,
+                    data_date=directory.data_date)
     by_major = {major: [OccupationLink(v.code, v.title, v.evaluating_count) for v in views]
                 for major, views in directory.occupations_by_major.items()}
     site.render("occupations.html", "occupations/index.html", occupations_by_major=by_major,
-                count=len(directory.occupations))
+                count=len(directory.occupations), data_date=directory.data_date)
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,9 @@ def content_text(site: Site, slug: str) -> ContentText:
 
 def write_notice(site: Site) -> None:
     site.render("notice.html", "notice/index.html", entries=site.directory.by_status.get(NOTICE, []),
-                objection=content_text(site, OBJECTION_PAGE))
+                objection=content_text(site, OBJECTION_PAGE), data_date=site.directory.data_date)
 
 
 def write_removed(site: Site) -> None:
     entries = sorted(site.directory.by_status.get(REMOVED, []), key=lambda e: e.org.removed_on or e.org.updated, reverse=True)
-    site.render("removed.html", "removed/index.html", entries=entries)
+    site.render("removed.html", "removed/index.html", entries=entries, data_date=site.directory.data_date)

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
+from mulu.government import government, image_relpaths
 from mulu.model import Registry
+from mulu.receipt import TEMPLATES
 
 from .directory import STATUS_SLUGS
 
 TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
+# The build day: no template may show it, so that a page changes only when its data does.
 DAY_SETTINGS = ("MULU_TODAY",)
 
 
 def configure(env: Environment, registry: Registry, settings: dict) -> None:
-    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*) and the filters. Only
-    those (Jinja copies the globals into every render's context), and not the day: a page shows
-    what its context holds, which its key covers."""
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), what a government
+    site carries (``government``, the marks' addresses) and the filters. Only those (Jinja copies
+    the globals into every render's context), and not the day: a page shows what its context
+    holds, which its key covers. The footer and metadata partials are mulu's, shared with the
+    receipts."""
     levels = registry.reference.levels
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(TEMPLATES)])
     env.globals.update({k: v for k, v in settings.items()
                         if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
+    siteurl = settings.get("SITEURL", "")
+    images = image_relpaths(settings)
+    env.globals.update(government=government(settings), mark_src=f"{siteurl}/{images['MULU_GOV_MARK']}",
+                       emblem_src=f"{siteurl}/{images['MULU_PSB_EMBLEM']}")
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
 

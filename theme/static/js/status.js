@@ -15,12 +15,13 @@
     return date.getFullYear() + "-" + month + "-" + day;
   }
 
-  // The day to judge by: the reader's, but never earlier than the build's (a page cannot be read
-  // before it was built, so a slow clock must not turn an expired filing back into a valid one).
+  // The day to judge by: the reader's, but never earlier than the page's data date (a page cannot
+  // be read before its data last changed, so a slow clock must not turn an expired filing back
+  // into a valid one). The page carries no build day: it changes only when its data does.
   function today() {
-    var built = document.body.getAttribute("data-today") || "";
+    var updated = document.body.getAttribute("data-data-date") || "";
     var local = isoDay(new Date());
-    return local > built ? local : built;
+    return local > updated ? local : updated;
   }
 
   function warningDays() {
