@@ -158,10 +158,13 @@ def with_sheet(book: bytes, sheet: Deflated) -> bytes:
     return pieces.archive(members)
 
 
-def table_schema(columns: tuple[Column, ...]) -> dict:
+def table_schema(columns: tuple[Column, ...], headed_by_title: bool = False) -> dict:
+    """The Table Schema of the columns. A file whose header row is the Chinese titles (the
+    workbook) names its fields by them, as a validator checks the header against the names."""
     fields = []
     for column in columns:
-        field = {"name": column.name, "title": column.title, "type": column.type}
+        name, title = (column.title, column.name) if headed_by_title else (column.name, column.title)
+        field = {"name": name, "title": title, "type": column.type}
         if column.description:
             field["description"] = column.description
         if column.required:
@@ -170,16 +173,30 @@ def table_schema(columns: tuple[Column, ...]) -> dict:
     return {"fields": fields, "missingValues": [""]}
 
 
+# The data's day is the city's: a ledger date means that day in Beijing time.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def data_moment(site: Site) -> dt.datetime | None:
+    """Midnight (Beijing time) of the latest ledger event's day: when the data was last
+    changed. Not the build's day, so that rebuilding on a later day changes no download."""
+    days = [event.date for event in site.registry.events]
+    return dt.datetime.combine(max(days), dt.time(), BEIJING) if days else None
+
+
 def data_package(site: Site) -> dict:
     registry_schema = table_schema(REGISTRY_COLUMNS)
     history_schema = table_schema(HISTORY_COLUMNS)
-    registry_schema["primaryKey"] = ["credit_code"]
+    workbook_schema = table_schema(REGISTRY_COLUMNS, headed_by_title=True)
+    registry_schema["primaryKey"] = [REGISTRY_COLUMNS[0].name]
+    workbook_schema["primaryKey"] = [REGISTRY_COLUMNS[0].title]
     csv_dialect = {"delimiter": ",", "header": True}
+    created = data_moment(site)
     return {
         "name": "mulu-registry",
         "title": site.settings["SITENAME"],
         "description": "经备案的社会培训评价组织目录及其备案台账。CSV 与 XLSX 中以 = + - @ 开头的单元格前加了 '，以免电子表格将其作为公式执行；JSON 为原值。",
-        "created": str(site.today),
+        **({"created": created.isoformat()} if created else {}),
         "resources": [
             {"name": "registry", "path": "registry.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": registry_schema},
@@ -187,7 +204,8 @@ def data_package(site: Site) -> dict:
              "encoding": "utf-8", "schema": registry_schema},
             {"name": "registry-xlsx", "path": "registry.xlsx", "format": "xlsx", "scheme": "file",
              "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "description": "工作表「机构名录」，表头为中文列名；备案台账见 history.csv", "schema": registry_schema},
+             "description": "工作表「机构名录」，表头为中文列名（各列的英文名见 title）；备案台账见 history.csv",
+             "schema": workbook_schema},
             {"name": "history", "path": "history.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
         ],
@@ -214,8 +232,7 @@ def registry_groups(site: Site, name: str, make) -> list[bytes]:
 
 
 def write_downloads(site: Site) -> None:
-    """Each download, made again only when an organisation's rows changed (and, for the
-    workbook, which is dated, the day)."""
+    """Each download, made again only when an organisation's rows changed."""
     registry = site.registry
     names = [c.name for c in REGISTRY_COLUMNS]
     rows = b"".join(site.digests)
@@ -227,7 +244,7 @@ def write_downloads(site: Site) -> None:
         "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_groups(site))),
         "registry.json": (rows, lambda: json_file(registry_groups(
             site, "registry-json", lambda group: b",\n".join(json_records(names, group))))),
-        "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
+        "registry.xlsx": (rows, lambda: registry_workbook(site)),  # dated by the ledger, which the digests cover
     }
     for name, (made_from, make) in downloads.items():
         path, key = f"data/{name}", site.data_key(name, made_from)
@@ -243,6 +260,7 @@ def write_downloads(site: Site) -> None:
 def registry_workbook(site: Site) -> bytes:
     """The registry's workbook. A group of its rows is known by its organisations' rows as
     written and its place, which numbers the rows."""
-    sheet = Sheet(site.today)
+    moment = data_moment(site)
+    sheet = Sheet(moment.date() if moment else dt.date(1970, 1, 1))
     numbered = list(enumerate(site.registry.organisations.values(), 2))
     return sheet.workbook(site.by_groups("xlsx-rows", numbered, site.digests, sheet.make_groups), len(numbered))
