@@ -122,7 +122,6 @@
   }
 
   async function start() {
-    root.hidden = false;
     const params = new URLSearchParams(window.location.search);
     fillForm(params);
     const answerBox = document.getElementById("answer");
