@@ -159,17 +159,18 @@ def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_u
     fetched = []
     page.on("request", lambda request: fetched.append(request.url.split("/search/")[-1]))
     page.goto(f"{sharded_site_url}/search/")
-    page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke
-    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke; an occupation: a filter
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示前 20 个')")
     matched = page.locator(".result-occupations").all_text_contents()
     assert len(matched) == 20 and all("养老护理员" in line for line in matched)
     assert page.locator("#search-results li").count() == 20
     index = [path for path in fetched if path.startswith("index/")]
     shown = [path for path in fetched if path.startswith("orgs/")]
     assert 1 <= len(index) <= 4 and 1 <= len(shown) <= 20 and "facets.json" not in fetched
+    assert [path for path in fetched if path.startswith("filters/")] == ["filters/o/4-10-01-05.txt"]
     page.select_option("#filter-status", "公示中")
     page.wait_for_function("() => location.search.includes('status=')")
-    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('显示前 20 个')")
     assert "facets.json" in fetched
     assert set(page.locator("#search-results .badge").all_text_contents()) == {"公示中"}
     page.close()

@@ -27,11 +27,13 @@ import json
 import zlib
 from pathlib import Path
 
-from ..model import Registry
+from ..model import PUBLIC_STATUSES, Registry
+from .filters import filter_files
 from .index import (FIELDS, decode_rows, display_tables, encode_rows, json_text, occupation_names,
                     ranked_organisations, shared_prefix, to_json, utf16)
 from .query import matches, reached_by
 from .tokenizer import QueryTerm, query_terms, tokens
+from .understand import word_table
 from .update import Indexed, build, encoded_shards, updated
 
 FORMAT = 2
@@ -43,7 +45,7 @@ DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded am
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (and names) stay one file
 OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
-PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/understand.js", "theme/js/search-core.js", "theme/js/search.js")
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -146,6 +148,8 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
     files |= cut("orgs", rows, per_file) | cut("occupations", list(map(json_text, occupations)), names_per_file)
+    tables = display_tables(registry, settings)
+    files |= filter_files(orgs, tables["districts"], tables["types"], [level[0] for level in tables["levels"]])
     split_display = len(rows) > per_file
     if split_display:
         files["facets.json"] = json_array(facets)
@@ -157,7 +161,8 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
         "display": {"rows": per_file, "facets": split_display, "occupations": len(occupations),
                     "occupationRows": names_per_file},
         "shown": SHOWN,
-        **display_tables(registry, settings),
+        **tables,
+        "words": word_table(tables["districts"], tables["types"], list(registry.reference.levels.values()), list(PUBLIC_STATUSES)),
     }
     return {"manifest.json": to_json(manifest), **files}, made
 
@@ -195,34 +200,13 @@ def load_terms(output: str | Path, manifest: dict, files: list[str], occupations
     return {"documents": manifest["documents"], "fields": manifest["fields"], "terms": terms}
 
 
-def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
-    """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
-    fetches to answer ``query`` typed by a first-time reader (no filters): its scripts, the
-    manifest, the index shards of the query's terms, the display files of the results it
-    shows and the files naming the occupations those matched through (the page names them)."""
-    manifest, output = read_manifest(output), Path(output)
-    terms = searched_terms(manifest["index"], query_terms(query))
-    shards = index_files(manifest, terms)
-    of_term: dict[str, list[int]] = {}
-    shown = matches(load_terms(output, manifest, shards, of_term), terms)[:manifest["shown"]]
-    rows = manifest["display"]["rows"]
-    display = [f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown})]
-    reached = {number for term, numbers in of_term.items() if reached_by(terms, term) for number in numbers}
-    files = {path: json.loads((output / path).read_bytes()) for path in display}
-    named = {number for ref, _, fields in shown if OCCUPATIONS_FIELD in fields
-             for number in files[f"search/orgs/{ref // rows}.json"][ref % rows][9] if number in reached}
-    per_file = manifest["display"]["occupationRows"]
-    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display,
-             *(f"search/occupations/{n}.json" for n in sorted({number // per_file for number in named}))]
-    return [(path, gzip_size((output / path).read_bytes())) for path in paths]
-
-
 OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
 
 
 def search_paths(manifest: dict) -> dict[str, list[str]]:
     """The site's search files by group: the page's scripts, the manifest, the index shards,
-    the display files and the facets."""
+    the display files, the facets and the occupations' names (the filter files are named by
+    the data, see :func:`payload_sizes`)."""
     display = manifest["display"]
     rows = display["rows"]
     return {
@@ -239,7 +223,8 @@ def payload_sizes(output: str | Path) -> list[tuple[str, int, int, int, int]]:
     """``(group, files, bytes, bytes gzipped, largest file gzipped)`` of the built site's
     search files (see :func:`search_paths`)."""
     found = []
-    for group, paths in search_paths(read_manifest(output)).items():
+    filters = sorted(path.relative_to(output).as_posix() for path in (Path(output) / "search" / "filters").rglob("*.txt"))
+    for group, paths in {**search_paths(read_manifest(output)), "filters": filters}.items():
         data = [(Path(output) / path).read_bytes() for path in paths]
         zipped = [gzip_size(d) for d in data]
         found.append((group, len(data), sum(map(len, data)), sum(zipped), max(zipped, default=0)))
