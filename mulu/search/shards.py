@@ -1,8 +1,9 @@
 """The search files of a site, split so that a first query fetches little.
 
 ``search/manifest.json`` is fetched first: the number of documents and the fields (all lunr's
-scoring needs besides a term's own postings), the display tables, and ``index``, the first
-key of each index shard. The index's terms, in UTF-16 order, are cut into runs of about
+scoring needs besides a term's own postings), the display tables, ``words`` (every form of the
+names a query's word may be, see :mod:`.understand`) and ``index``, the first key of each index
+shard. The index's terms, in UTF-16 order, are cut into runs of about
 ``SHARD_BYTES``; shard ``i`` (``search/index/{i}.txt``, lines of :func:`index.encode_rows`)
 holds the terms from ``index[i]`` up to ``index[i + 1]``. Every term starting with some prefix
 lies in one run of consecutive shards, so a one-character query or the start of a 备案编号
@@ -17,6 +18,8 @@ The occupations the rows name by number are cut into ``search/occupations/{i}.js
 ``display.occupationRows`` names: when a shown result matched through its occupations, the
 page names those its query's terms are tokens of (the index rows list them), fetching only
 their files. A small site keeps one index shard and one display file, and then needs no facets.
+``search/filters/`` holds the organisations each district, type, level and occupation keeps
+(:mod:`.filters`): a query's recognised words fetch only their own.
 """
 
 from __future__ import annotations
