@@ -11,43 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from mulu.reference import Reference
-from mulu.sample import generate
 from mulu.search import fetched_for
 from mulu.search.answer import SiteFiles, WholeIndex, answer
 from mulu.search.filters import decode_filter
 from mulu.search.index import ranked_organisations
-from mulu.search.shards import read_manifest, search_files
+from mulu.search.shards import read_manifest
 from mulu.search.understand import DISTRICT_ENDINGS, stems
-from mulu.settings import load_settings
-from mulu.store import write_pair
-from mulu.validate import load_registry
+from tests.test_search_shards import registry, site  # noqa: F401  (fixtures: 2,000 organisations, their search files)
 
-ROOT = Path(__file__).parent.parent
 TODAY = dt.date(2026, 11, 27)
-
-
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory):
-    settings = load_settings(ROOT / "pelicanconf.py")
-    folder = tmp_path_factory.mktemp("registry")
-    rows, events = generate(Reference(settings["MULU_REFERENCE_DIR"]), settings, 2000, seed=3)
-    write_pair(folder / "registry.csv", rows, folder / "history.csv", events)
-    return settings, load_registry(settings, TODAY, folder / "registry.csv", folder / "history.csv")
-
-
-@pytest.fixture(scope="module")
-def site(registry, tmp_path_factory):
-    settings, found = registry
-    output = tmp_path_factory.mktemp("site")
-    for name, data in search_files(found, settings).items():
-        (output / "search" / name).parent.mkdir(parents=True, exist_ok=True)
-        (output / "search" / name).write_bytes(data)
-    for path in ("tokenizer.js", "understand.js", "search-core.js", "search.js"):
-        (output / "theme/js").mkdir(parents=True, exist_ok=True)
-        (output / "theme/js" / path).write_bytes((ROOT / "theme/static/js" / path).read_bytes())
-    assert read_manifest(output)["display"]["facets"]  # really split
-    return output
 
 
 @pytest.fixture(scope="module")

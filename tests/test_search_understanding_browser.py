@@ -157,7 +157,7 @@ def test_a_recognised_word_is_removed_with_the_keyboard_and_the_change_is_announ
     page.locator("#q").focus()
     for _ in range(20):  # past the filters and the search button to the condition's button
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('aria-label') || ''").startswith(f"去掉条件「所在区"):
+        if page.evaluate("document.activeElement.getAttribute('aria-label') || ''").startswith("去掉条件「所在区"):
             break
     expect(remove).to_be_focused()
     page.keyboard.press("Enter")

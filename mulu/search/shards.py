@@ -34,8 +34,7 @@ from ..model import PUBLIC_STATUSES, Registry
 from .filters import filter_files
 from .index import (FIELDS, decode_rows, display_tables, encode_rows, json_text, occupation_names,
                     ranked_organisations, shared_prefix, to_json, utf16)
-from .query import matches, reached_by
-from .tokenizer import QueryTerm, query_terms, tokens
+from .tokenizer import QueryTerm, tokens
 from .understand import word_table
 from .update import Indexed, build, encoded_shards, updated
 
