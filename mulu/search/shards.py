@@ -30,10 +30,11 @@ import json
 import zlib
 from pathlib import Path
 
+from ..jsonio import compact_json, compact_json_bytes
 from ..model import PUBLIC_STATUSES, Registry
 from .filters import filter_files
-from .index import (FIELDS, decode_rows, display_tables, encode_rows, json_text, occupation_names,
-                    ranked_organisations, shared_prefix, to_json, utf16)
+from .index import (FIELDS, decode_rows, display_tables, encode_rows, occupation_names,
+                    ranked_organisations, shared_prefix, utf16)
 from .tokenizer import QueryTerm, tokens
 from .understand import word_table
 from .update import Indexed, build, encoded_shards, updated
@@ -149,7 +150,7 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
     small = len(rows) <= SINGLE_DISPLAY_ROWS
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
-    files |= cut("orgs", rows, per_file) | cut("occupations", list(map(json_text, occupations)), names_per_file)
+    files |= cut("orgs", rows, per_file) | cut("occupations", list(map(compact_json, occupations)), names_per_file)
     tables = display_tables(registry, settings)
     files |= filter_files(orgs, tables["districts"], tables["types"], [level[0] for level in tables["levels"]])
     split_display = len(rows) > per_file
@@ -166,7 +167,7 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
         **tables,
         "words": word_table(tables["districts"], tables["types"], list(registry.reference.levels.values()), list(PUBLIC_STATUSES)),
     }
-    return {"manifest.json": to_json(manifest), **files}, made
+    return {"manifest.json": compact_json_bytes(manifest), **files}, made
 
 
 def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
@@ -176,7 +177,7 @@ def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
 
 
 def json_array(items) -> bytes:
-    """The array of the items, each JSON already: the text ``to_json`` gives the list of them."""
+    """The array of the items, each JSON already: the text ``compact_json_bytes`` gives the list of them."""
     return ("[" + ",".join(items) + "]").encode("utf-8")
 
 
