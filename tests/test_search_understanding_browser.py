@@ -146,6 +146,16 @@ def test_words_no_organisation_has_together_are_a_partial_answer_that_says_so(pa
         assert item.locator(".result-why").text_content() == expected
 
 
+def test_a_result_found_by_its_phone_number_alone_says_so(page, directory):
+    rows, site = directory
+    row = next(r for r in rows if r["phone"].startswith("021-"))
+    ask(page, site, row["phone"].split("-")[1])
+    item = page.locator("#search-results li").filter(has_text=row["name"])
+    expect(item.locator(".result-why")).to_have_text("只有联系电话与查询相符")
+    ask(page, site, row["name"])
+    expect(page.locator("#search-results li").first.locator(".result-why")).to_have_count(0)
+
+
 def test_a_recognised_word_is_removed_with_the_keyboard_and_the_change_is_announced(page, directory, apart):
     rows, site = directory
     district, code, name, held = apart

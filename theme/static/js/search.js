@@ -263,11 +263,14 @@
     return node;
   }
 
-  var ADDRESS_FIELDS = 1 << 5 | 1 << 6; // the address and phone fields (FIELDS in mulu/search/index.py)
+  /* The bit of a field (FIELDS in mulu/search/index.py: "a" address, "t" phone) in a result's fields. */
+  function fieldBit(manifest, name) {
+    return 1 << manifest.fields.findIndex(function (field) { return field[0] === name; });
+  }
 
   /* Why a result is listed: for a partial answer the words it has and lacks; else, when only
      its phone number or address matched, that. */
-  function why(item, answer) {
+  function why(item, answer, manifest) {
     var result = item.result;
     if (!result) return null;
     if (answer.partial) {
@@ -275,8 +278,8 @@
       return (words.matched.length ? "符合" + quoted(words.matched) : "") + (words.matched.length && words.lacking.length ? "；" : "") +
         (words.lacking.length ? "不含" + quoted(words.lacking) : "");
     }
-    if (result.fields & ~ADDRESS_FIELDS) return null;
-    var phone = result.fields & 1 << 6, address = result.fields & 1 << 5;
+    var phone = result.fields & fieldBit(manifest, "t"), address = result.fields & fieldBit(manifest, "a");
+    if (result.fields & ~(phone | address)) return null;
     return "只有" + (phone && address ? "联系电话和地址" : phone ? "联系电话" : "地址") + "与查询相符";
   }
 
@@ -296,7 +299,7 @@
       });
       li.append(element("p", "result-occupations", "评价职业：" + grants.join("；")));
     }
-    var reason = why(item, answer);
+    var reason = why(item, answer, manifest);
     if (reason) li.append(element("p", "result-why", reason));
     return li;
   }
