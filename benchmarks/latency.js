@@ -2,8 +2,10 @@
    Usage: node latency.js SITE_DIR < queries.json   (a JSON list of query strings)
    Prints {"cold_ms": [...], "warm_ms": [...], "refs": [[ref, ...], ...]}:
    cold is a first-time reader's first query, from the fetched files' text (already in memory:
-   the network is measured elsewhere) to ranked results; warm is the same query once the index
-   is in memory; refs are the ranked results, to compare with the single-index design. */
+   the network is measured elsewhere) to the answer (its words understood, its text ranked and
+   its conditions applied, see answer() in search-core.js); warm is the same query once the
+   files are in memory; refs are the answer's organisations, to compare with the single-index
+   design. Statuses are those of the sample's day. */
 "use strict";
 var fs = require("fs");
 var path = require("path");
@@ -17,27 +19,37 @@ function text(relpath) {
   return texts.get(relpath);
 }
 
-/* A reader's index store, as search.js makes it: the manifest, then the shards a query needs. */
-function newStore() {
+var DAY = MuluSearch.dayNumber(new Date(2026, 10, 27)); // the sample's day (mulu.sample.ANCHOR)
+
+/* A reader's stores, as search.js makes them: the manifest, then the files a query needs. */
+function newStores() {
   var manifest = JSON.parse(text("search/manifest.json"));
-  return new MuluSearch.ShardedStore(manifest, function (relpath) { return Promise.resolve(text("search/" + relpath)); });
+  var read = function (relpath) { return Promise.resolve(text("search/" + relpath)); };
+  return {
+    manifest: manifest,
+    index: new MuluSearch.ShardedStore(manifest, read),
+    display: new MuluSearch.DisplayStore(manifest, function (relpath) { return read(relpath).then(JSON.parse); }),
+    filters: new MuluSearch.FilterStore(read)
+  };
 }
+
+function answer(stores, q) { return MuluSearch.answer(stores, q, {}, DAY); }
 
 function ms(since) { return Number(process.hrtime.bigint() - since) / 1e6; }
 
 async function main() {
   var queries = JSON.parse(fs.readFileSync(0, "utf8"));
   var out = { cold_ms: [], warm_ms: [], refs: [] };
-  var warmStore = newStore();
-  await MuluSearch.search(warmStore, "预热"); // load once for the warm figures
-  for (var q of queries) {
+  var warmStores = newStores();
+  for (var q of queries) await answer(warmStores, q); // every file once, for the warm figures
+  for (q of queries) {
     var started = process.hrtime.bigint();
-    var results = (await MuluSearch.search(newStore(), q)).results;
+    var refs = (await answer(newStores(), q)).refs;
     out.cold_ms.push(ms(started));
     started = process.hrtime.bigint();
-    await MuluSearch.search(warmStore, q);
+    await answer(warmStores, q);
     out.warm_ms.push(ms(started));
-    out.refs.push(results.map(function (r) { return r.ref; }));
+    out.refs.push(refs);
   }
   process.stdout.write(JSON.stringify(out));
 }

@@ -47,11 +47,13 @@ def file_sizes(output: Path, also: set[str]) -> dict[str, dict[str, int]]:
 
 
 def listed_bytes(output: Path, query: str) -> int:
-    """Gzip bytes of the files ``mulu.search.shards.fetched_for`` lists for a query: what the
+    """Gzip bytes of the files ``mulu.search.answer.fetched_for`` lists for a query: what the
     page fetches, computed without a browser (the browser tests check the two agree)."""
-    from mulu.search.shards import fetched_for
+    from mulu.search.answer import fetched_for
 
-    return sum(size for _, size in fetched_for(output, query))
+    from mulu.sample import ANCHOR
+
+    return sum(size for _, size in fetched_for(output, query, ANCHOR))
 
 
 def fetch_query(browser_site, query: str):
@@ -67,17 +69,16 @@ def node_latency(output: Path, queries: list[str]) -> dict:
 
 
 def single_index_refs(registry, settings: dict, output: Path, queries: list[str]) -> list[list[int]]:
-    """Each query's ranked refs from one index of every organisation, scored in Python
-    (``mulu.search.query.run``, which the search tests check against lunr.py): the design the
-    split search files must keep answering like. The query's terms are the ones the page
+    """Each query's answer (``mulu.search.answer``: its words understood, its text ranked, its
+    conditions applied) from one index of every organisation made in memory and scored in
+    Python (``mulu.search.query``, which the search tests check against lunr.py): the design
+    the split search files must keep answering like. The text's terms are the ones the page
     searches for the built site (a prefix too broad for its shards as a whole word). lunr.py
     itself is not used here: at 25,000 organisations it is slow, and it fails on some prefix
-    queries (a KeyError in ``Index.query``)."""
-    from mulu.search.index import build_index, field_tokens, ranked_organisations
-    from mulu.search.query import run
-    from mulu.search.shards import read_manifest, searched_terms
-    from mulu.search.tokenizer import query_terms
+    queries (a KeyError in ``Index.query``). Statuses are those of the sample's day."""
+    from mulu.sample import ANCHOR
+    from mulu.search.answer import WholeIndex, answer
+    from mulu.search.shards import read_manifest
 
-    keys = read_manifest(output)["index"]
-    compact = build_index(field_tokens(ranked_organisations(registry), settings))
-    return [[ref for ref, _ in run(compact, searched_terms(keys, query_terms(q)))] for q in queries]
+    whole = WholeIndex(registry, settings, read_manifest(output)["index"])
+    return [answer(whole, q, ANCHOR).refs for q in queries]

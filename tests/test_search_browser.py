@@ -4,10 +4,12 @@ Chromium."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from mulu.reference import Reference
+from mulu.search import fetched_for
 from mulu.sample import generate
 from mulu.settings import load_settings, resolve
 from mulu.store import write_pair
@@ -143,7 +145,7 @@ def test_a_certificate_number_leads_to_its_verification(browser, site_url):
 
 
 @pytest.fixture(scope="module")
-def sharded_site_url(build_site, static_server, tmp_path_factory):
+def sharded_site(build_site, tmp_path_factory):
     """A 2,000-organisation directory: big enough that its search files are split."""
     settings = load_settings(ROOT / "pelicanconf.py")
     folder = tmp_path_factory.mktemp("sharded")
@@ -151,7 +153,25 @@ def sharded_site_url(build_site, static_server, tmp_path_factory):
     write_pair(folder / "registry.csv", rows, folder / "history.csv", events)
     result = build_site(folder / "site", folder / "registry.csv", folder / "history.csv")
     assert result.returncode == 0, result.stderr
-    return static_server(folder / "site")
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(sharded_site, static_server):
+    return static_server(sharded_site)
+
+
+@pytest.mark.parametrize("query", ["浦东新区 电工", "徐汇 养老护理员 三级", "养老护理员", "华东职业", "电", "企业 有效", "静安 量子"])
+def test_the_page_fetches_the_files_fetched_for_lists(browser, sharded_site, sharded_site_url, query):
+    """What the benchmark counts without a browser is what the page fetches."""
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path.lstrip("/")))
+    page.goto(f"{sharded_site_url}/search/?{urlencode({'q': query})}")
+    page.wait_for_function("q => document.querySelector('#search-results').dataset.query === q", arg=query)
+    page.close()
+    listed = {path for path, _ in fetched_for(sharded_site, query)}
+    assert {path for path in fetched if path.startswith("search/") and "." in path} == {p for p in listed if p.startswith("search/")}
 
 
 def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_url):
@@ -159,17 +179,18 @@ def test_a_split_index_fetches_only_what_the_query_needs(browser, sharded_site_u
     fetched = []
     page.on("request", lambda request: fetched.append(request.url.split("/search/")[-1]))
     page.goto(f"{sharded_site_url}/search/")
-    page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke
-    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    page.fill("#q", "养老护理员")  # pasted: one query, not one per keystroke; an occupation: a filter
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('显示前 20 个')")
     matched = page.locator(".result-occupations").all_text_contents()
     assert len(matched) == 20 and all("养老护理员" in line for line in matched)
     assert page.locator("#search-results li").count() == 20
     index = [path for path in fetched if path.startswith("index/")]
     shown = [path for path in fetched if path.startswith("orgs/")]
     assert 1 <= len(index) <= 4 and 1 <= len(shown) <= 20 and "facets.json" not in fetched
+    assert [path for path in fetched if path.startswith("filters/")] == ["filters/o/4-10-01-05.txt"]
     page.select_option("#filter-status", "公示中")
     page.wait_for_function("() => location.search.includes('status=')")
-    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('显示最相关的 20 个')")
+    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('显示前 20 个')")
     assert "facets.json" in fetched
     assert set(page.locator("#search-results .badge").all_text_contents()) == {"公示中"}
     page.close()

@@ -45,8 +45,7 @@ def site(registry, tmp_path_factory):
     settings, found = registry
     output = tmp_path_factory.mktemp("site")
     files = {f"search/{name}": data for name, data in shards.search_files(found, settings).items()}
-    files |= {f"theme/js/{name}": (ROOT / "theme" / "static" / "js" / name).read_bytes()
-              for name in ("tokenizer.js", "search-core.js", "search.js")}
+    files |= {path: (ROOT / "theme" / "static" / path.removeprefix("theme/")).read_bytes() for path in shards.PAGE_SCRIPTS}
     for name, data in files.items():
         (output / name).parent.mkdir(parents=True, exist_ok=True)
         (output / name).write_bytes(data)

@@ -148,3 +148,21 @@ def test_each_page_type_passes_axe_at_wcag_21_aa(browser, site_url, kind):
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]]
     context.close()
     assert violations == [], violations
+
+
+def test_the_list_says_when_no_organisation_has_every_word(browser, fixture_site, fixture_files, static_server):
+    """/orgs/?q= with words no name has together lists those with some, and says so."""
+    from tests.registry_files import read_rows
+
+    rows = read_rows(fixture_files / "registry.csv")[2:]  # the generated names, not the hostile ones
+    words = sorted({r["name"][2:4] for r in rows})  # the word after the city's name
+    first, second = next((a, b) for a in words for b in words
+                         if a < b and not any(a in r["name"] and b in r["name"] for r in rows))
+    with_one = [r for r in rows if first in r["name"] or second in r["name"]]
+    context, page, problems = open_page(browser, static_server(fixture_site), f"/orgs/?q={first}+{second}", 1280)
+    expect(page.locator(".filter-result")).to_have_text(
+        f"没有同时符合「{first}」「{second}」的机构。以下 {len(with_one)} 个机构只符合其中部分词语")
+    notes = page.locator("table.orgs .row-words").all_text_contents()
+    assert len(notes) == len(with_one) and all(n.startswith("符合「") and "；不含「" in n for n in notes)
+    assert problems == []
+    context.close()

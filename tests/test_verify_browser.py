@@ -172,3 +172,43 @@ def test_without_javascript_the_page_points_to_organisation_pages(site, browser)
     expect(note.locator("a")).to_have_attribute("href", "/orgs/")
     expect(page.locator("#verify")).to_be_hidden()
     context.close()
+
+
+def offered(page) -> list[str]:
+    return page.locator("#occupation-options [role=option]").all_text_contents()
+
+
+def test_the_occupation_field_offers_occupations_by_name_and_code(site, page):
+    """Typing part of a name or the start of a code lists the data's matching occupations
+    (code and name); the keyboard chooses one and the question is asked by its code."""
+    _, base = site
+    page.goto(base + "/verify/")
+    names = [f"{code} {name}" for code, name in CASES["data"]["occupations"]]
+    field = page.get_by_role("combobox", name="职业(工种)")
+    for typed in ("电工", "养老", "6-31"):
+        field.fill(typed)
+        expected = [n for n in names if typed in n.split(" ", 1)[1] or n.startswith(typed)][:12]
+        assert expected and offered(page) == expected, typed
+        expect(field).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("#occupation-count")).to_contain_text(f"有 {len([n for n in names if typed in n.split(' ', 1)[1] or n.startswith(typed)])} 个匹配")
+    field.fill("")
+    field.press_sequentially("电工")
+    field.press("ArrowDown")
+    first = page.locator("#occupation-options [role=option]").first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(field).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
+    field.press("Enter")
+    expect(field).to_have_value(first.get_attribute("data-code"))
+    expect(page.locator("#occupation-options")).to_be_hidden()
+    expect(field).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_question_may_name_its_occupation(site, page):
+    _, base = site
+    page.goto(f"{base}/verify/?org=S000031009999&occupation=电工&level=4&date=2025-01-10")
+    expect(page.locator("#answer .verdict")).to_have_text("已获授权")
+    expect(page.locator("#occupation")).to_have_value("6-31-01-03")
+    page.goto(f"{base}/verify/?org=S000031009999&occupation=工&level=4&date=2025-01-10")
+    meant = [f"{code} {name}" for code, name in CASES["data"]["occupations"] if "工" in name]
+    expect(page.locator("#answer .prompt")).to_contain_text("「工」可能是以下职业(工种)之一")
+    expect(page.locator("#answer .prompt")).to_contain_text("、".join(meant[:12]) + f" 等 {len(meant)} 个")

@@ -2,6 +2,6 @@
 token-keyed index that expands into a lunr index, split into shards a query fetches only some
 of, and the display data of the results."""
 
-from .shards import fetched_for
+from .answer import fetched_for
 
 __all__ = ["fetched_for"]

@@ -263,9 +263,11 @@ STATUS_CODES = {NOTICE: 0, FILED: 1, REMOVED: 2}
 
 def display_tables(registry: Registry, settings: dict) -> dict:
     """What the display rows' small numbers index, but the occupations (see
-    :func:`occupation_names`), and the days before expiry a result is flagged."""
+    :func:`occupation_names`): districts, types and levels (code, name, label), and the days
+    before expiry a result is flagged."""
+    levels = registry.reference.levels.values()
     return {"warningDays": settings["MULU_EXPIRY_WARNING_DAYS"], "districts": list(registry.reference.districts),
-            "types": list(ORG_TYPES)}
+            "types": list(ORG_TYPES), "levels": [[level.code, level.name, level.label] for level in levels]}
 
 
 def occupation_names(orgs: list[Organisation]) -> list[str]:
@@ -274,18 +276,20 @@ def occupation_names(orgs: list[Organisation]) -> list[str]:
     return sorted({occupation(g) for org in orgs for g in org.grants})
 
 
-FACETS = slice(3, 9)  # of a display row: status, first day, days valid, district, type, levels
+FACETS = slice(3, 8)  # of a display row: status, first day, days valid, district, type
+OCCUPATIONS_ITEM = 8  # of a display row: the occupations' numbers
 
 
 def display_row(org: Organisation, districts: list[str], numbers: dict[str, int]) -> list:
     """What a result shows and filters on: credit code, name, 备案编号, status
     (``STATUS_CODES``), first valid day (days since 1970-01-01), days from it to the last valid
-    day, district, type, skill levels ("543") and occupations (their ``numbers``)."""
-    levels = "".join(str(level) for level in sorted({l for g in org.grants for l in g.levels}))
+    day, district, type, occupations (their ``numbers``) and each occupation's levels ("543", as
+    the grant lists them: lower skill first). The filters by level and occupation read
+    :mod:`.filters`' files."""
     return [
         org.credit_code, org.name, org.filing_no, STATUS_CODES[org.status], day_number(org.valid_from),
-        term_days(org), districts.index(org.district), ORG_TYPES.index(org.org_type), levels,
-        [numbers[occupation(g)] for g in org.grants],
+        term_days(org), districts.index(org.district), ORG_TYPES.index(org.org_type),
+        [numbers[occupation(g)] for g in org.grants], ["".join(map(str, g.levels)) for g in org.grants],
     ]
 
 

@@ -1,8 +1,9 @@
 """The search files of a site, split so that a first query fetches little.
 
 ``search/manifest.json`` is fetched first: the number of documents and the fields (all lunr's
-scoring needs besides a term's own postings), the display tables, and ``index``, the first
-key of each index shard. The index's terms, in UTF-16 order, are cut into runs of about
+scoring needs besides a term's own postings), the display tables, ``words`` (every form of the
+names a query's word may be, see :mod:`.understand`) and ``index``, the first key of each index
+shard. The index's terms, in UTF-16 order, are cut into runs of about
 ``SHARD_BYTES``; shard ``i`` (``search/index/{i}.txt``, lines of :func:`index.encode_rows`)
 holds the terms from ``index[i]`` up to ``index[i + 1]``. Every term starting with some prefix
 lies in one run of consecutive shards, so a one-character query or the start of a 备案编号
@@ -17,6 +18,8 @@ The occupations the rows name by number are cut into ``search/occupations/{i}.js
 ``display.occupationRows`` names: when a shown result matched through its occupations, the
 page names those its query's terms are tokens of (the index rows list them), fetching only
 their files. A small site keeps one index shard and one display file, and then needs no facets.
+``search/filters/`` holds the organisations each district, type, level and occupation keeps
+(:mod:`.filters`): a query's recognised words fetch only their own.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..jsonio import compact_json, compact_json_bytes
-from ..model import Organisation, Registry
+from ..model import Organisation, PUBLIC_STATUSES, Registry
+from .filters import filter_files
 from .index import (FIELDS, build_index, decode_rows, display_json, display_tables, encode_rows, field_tokens,
                     occupation_names, posting_text, ranked_organisations, shared_prefix, utf16)
-from .query import matches, reached_by
-from .tokenizer import QueryTerm, query_terms, tokens
+from .tokenizer import QueryTerm, tokens
+from .understand import word_table
 
 FORMAT = 2
 SHARD_BYTES = 4 * 1024  # raw bytes of terms an index shard aims at
@@ -45,7 +49,7 @@ DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded am
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (and names) stay one file
 OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
-PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/understand.js", "theme/js/search-core.js", "theme/js/search.js")
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -171,10 +175,10 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     """Every search file, by path under ``search/``."""
     refs = Refs.of(registry)
     made = Indexed(refs.occupations, refs.index_rows(field_tokens(refs.orgs, settings)), refs.display(refs.orgs))
-    return search_folder(registry, settings, made)
+    return search_folder(registry, settings, refs, made)
 
 
-def search_folder(registry: Registry, settings: dict, made: Indexed, encode_shards=None) -> dict[str, bytes]:
+def search_folder(registry: Registry, settings: dict, refs: Refs, made: Indexed, encode_shards=None) -> dict[str, bytes]:
     """The files of the index ``made`` (its ``shards`` set on the way)."""
     keys, made.shards = shard_index(made.rows, encode_shards)
     files = shard_files(made.shards)
@@ -184,6 +188,8 @@ def search_folder(registry: Registry, settings: dict, made: Indexed, encode_shar
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
     files |= cut("orgs", rows, per_file) | cut("occupations", list(map(compact_json, occupations)), names_per_file)
+    tables = display_tables(registry, settings)
+    files |= filter_files(refs.orgs, tables["districts"], tables["types"], [level[0] for level in tables["levels"]])
     split_display = len(rows) > per_file
     if split_display:
         files["facets.json"] = json_array(facets)
@@ -195,7 +201,8 @@ def search_folder(registry: Registry, settings: dict, made: Indexed, encode_shar
         "display": {"rows": per_file, "facets": split_display, "occupations": len(occupations),
                     "occupationRows": names_per_file},
         "shown": SHOWN,
-        **display_tables(registry, settings),
+        **tables,
+        "words": word_table(tables["districts"], tables["types"], list(registry.reference.levels.values()), list(PUBLIC_STATUSES)),
     }
     return {"manifest.json": compact_json_bytes(manifest), **files}
 
@@ -233,34 +240,13 @@ def load_terms(output: str | Path, manifest: dict, files: list[str], occupations
     return {"documents": manifest["documents"], "fields": manifest["fields"], "terms": terms}
 
 
-def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
-    """``(path, gzip bytes)`` of every file the search page of the built site at ``output``
-    fetches to answer ``query`` typed by a first-time reader (no filters): its scripts, the
-    manifest, the index shards of the query's terms, the display files of the results it
-    shows and the files naming the occupations those matched through (the page names them)."""
-    manifest, output = read_manifest(output), Path(output)
-    terms = searched_terms(manifest["index"], query_terms(query))
-    shards = index_files(manifest, terms)
-    of_term: dict[str, list[int]] = {}
-    shown = matches(load_terms(output, manifest, shards, of_term), terms)[:manifest["shown"]]
-    rows = manifest["display"]["rows"]
-    display = [f"search/orgs/{n}.json" for n in sorted({ref // rows for ref, _, _ in shown})]
-    reached = {number for term, numbers in of_term.items() if reached_by(terms, term) for number in numbers}
-    files = {path: json.loads((output / path).read_bytes()) for path in display}
-    named = {number for ref, _, fields in shown if OCCUPATIONS_FIELD in fields
-             for number in files[f"search/orgs/{ref // rows}.json"][ref % rows][9] if number in reached}
-    per_file = manifest["display"]["occupationRows"]
-    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display,
-             *(f"search/occupations/{n}.json" for n in sorted({number // per_file for number in named}))]
-    return [(path, gzip_size((output / path).read_bytes())) for path in paths]
-
-
 OCCUPATIONS_FIELD = [f.name for f in FIELDS].index("o")
 
 
 def search_paths(manifest: dict) -> dict[str, list[str]]:
     """The site's search files by group: the page's scripts, the manifest, the index shards,
-    the display files and the facets."""
+    the display files, the facets and the occupations' names (the filter files are named by
+    the data, see :func:`payload_sizes`)."""
     display = manifest["display"]
     rows = display["rows"]
     return {
@@ -277,7 +263,8 @@ def payload_sizes(output: str | Path) -> list[tuple[str, int, int, int, int]]:
     """``(group, files, bytes, bytes gzipped, largest file gzipped)`` of the built site's
     search files (see :func:`search_paths`)."""
     found = []
-    for group, paths in search_paths(read_manifest(output)).items():
+    filters = sorted(path.relative_to(output).as_posix() for path in (Path(output) / "search" / "filters").rglob("*.txt"))
+    for group, paths in {**search_paths(read_manifest(output)), "filters": filters}.items():
         data = [(Path(output) / path).read_bytes() for path in paths]
         zipped = [gzip_size(d) for d in data]
         found.append((group, len(data), sum(map(len, data)), sum(zipped), max(zipped, default=0)))

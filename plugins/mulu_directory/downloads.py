@@ -152,10 +152,13 @@ def with_sheet(book: bytes, sheet: Deflated) -> bytes:
     return pieces.archive(members)
 
 
-def table_schema(columns: tuple[Column, ...]) -> dict:
+def table_schema(columns: tuple[Column, ...], headed_by_title: bool = False) -> dict:
+    """The Table Schema of the columns. A file whose header row is the Chinese titles (the
+    workbook) names its fields by them, as a validator checks the header against the names."""
     fields = []
     for column in columns:
-        field = {"name": column.name, "title": column.title, "type": column.type}
+        name, title = (column.title, column.name) if headed_by_title else (column.name, column.title)
+        field = {"name": name, "title": title, "type": column.type}
         if column.description:
             field["description"] = column.description
         if column.required:
@@ -164,16 +167,22 @@ def table_schema(columns: tuple[Column, ...]) -> dict:
     return {"fields": fields, "missingValues": [""]}
 
 
+# The data's day is the city's: a ledger date means that day in Beijing time.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def data_package(title: str, day: dt.date) -> dict:
     registry_schema = table_schema(REGISTRY_COLUMNS)
     history_schema = table_schema(HISTORY_COLUMNS)
-    registry_schema["primaryKey"] = ["credit_code"]
+    workbook_schema = table_schema(REGISTRY_COLUMNS, headed_by_title=True)
+    registry_schema["primaryKey"] = [REGISTRY_COLUMNS[0].name]
+    workbook_schema["primaryKey"] = [REGISTRY_COLUMNS[0].title]
     csv_dialect = {"delimiter": ",", "header": True}
     return {
         "name": "mulu-registry",
         "title": title,
         "description": "经备案的社会培训评价组织目录及其备案台账。CSV 与 XLSX 中以 = + - @ 开头的单元格前加了 '，以免电子表格将其作为公式执行；JSON 为原值。",
-        "created": str(day),
+        "created": dt.datetime.combine(day, dt.time(), BEIJING).isoformat(),  # the standard wants a datetime
         "resources": [
             {"name": "registry", "path": "registry.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": registry_schema},
@@ -181,7 +190,8 @@ def data_package(title: str, day: dt.date) -> dict:
              "encoding": "utf-8", "schema": registry_schema},
             {"name": "registry-xlsx", "path": "registry.xlsx", "format": "xlsx", "scheme": "file",
              "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "description": "工作表「机构名录」，表头为中文列名；备案台账见 history.csv", "schema": registry_schema},
+             "description": "工作表「机构名录」，表头为中文列名（各列的英文名见 title）；备案台账见 history.csv",
+             "schema": workbook_schema},
             {"name": "history", "path": "history.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
         ],

@@ -41,7 +41,7 @@ def updated_search_files(kept: Kept | None, registry, settings: dict) -> tuple[d
     digests = [registry.digests[org.credit_code] for org in refs.orgs]
     now = updated(kept, refs, digests, settings) or made_anew(refs, digests, settings)
     earlier = kept.made if kept else None
-    return search_folder(registry, settings, now.made, lambda shards: encoded_shards(shards, earlier)), now
+    return search_folder(registry, settings, refs, now.made, lambda shards: encoded_shards(shards, earlier)), now
 
 
 def made_anew(refs: Refs, digests: list[bytes], settings: dict) -> Kept:

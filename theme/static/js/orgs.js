@@ -35,14 +35,33 @@
       field(row, "valid_until"), window.muluStatus.today());
   }
 
-  function matches(row, chosen) {
-    var q = chosen.q.toLowerCase();
+  function filtered(row, chosen) {
     return (!chosen.district || field(row, "district") === chosen.district) &&
       (!chosen.type || field(row, "type") === chosen.type) &&
       (!chosen.status || status(row) === chosen.status) &&
-      (!chosen.level || field(row, "levels").indexOf(chosen.level) !== -1) &&
-      (!q || field(row, "name").toLowerCase().indexOf(q) !== -1 ||
-        field(row, "code").toLowerCase().indexOf(q) !== -1 || field(row, "filing_no").toLowerCase().indexOf(q) !== -1);
+      (!chosen.level || field(row, "levels").indexOf(chosen.level) !== -1);
+  }
+
+  /* The words of the query the row's name, credit code or 备案编号 holds. */
+  function wordsIn(row, words) {
+    var text = [field(row, "name"), field(row, "code"), field(row, "filing_no")].join(" ").toLowerCase();
+    return words.filter(function (word) { return text.indexOf(word.toLowerCase()) !== -1; });
+  }
+
+  function quoted(words) {
+    return words.map(function (w) { return "「" + w + "」"; }).join("");
+  }
+
+  /* The rows the filters keep that hold every word of the query; when none does, those that
+     hold some (partial: true), each with the words it holds. */
+  function found(chosen) {
+    var words = chosen.q.split(/\s+/).filter(Boolean);
+    var kept = data.rows.filter(function (row) { return filtered(row, chosen); })
+      .map(function (row) { return { row: row, words: wordsIn(row, words) }; });
+    var all = kept.filter(function (r) { return r.words.length === words.length; });
+    var some = kept.filter(function (r) { return r.words.length; });
+    return all.length || !words.length || !some.length ? { rows: all, words: words, partial: false }
+      : { rows: some, words: words, partial: true };
   }
 
   function badge(row) {
@@ -53,12 +72,13 @@
     return node;
   }
 
-  function tableRow(row) {
+  function tableRow(row, note) {
     var tr = document.createElement("tr");
     var link = element("a", field(row, "name"));
     link.href = siteUrl + "/org/" + field(row, "code") + "/";
     var name = document.createElement("td");
     name.appendChild(link);
+    if (note) { name.appendChild(element("p", note, "row-words")); }
     tr.appendChild(name);
     tr.appendChild(element("td", data.types[field(row, "type")]));
     tr.appendChild(element("td", data.districts[field(row, "district")]));
@@ -69,7 +89,7 @@
     return tr;
   }
 
-  function table(rows, total) {
+  function table(rows, total, notes) {
     var wrap = element("div", undefined, "table-scroll");
     var t = element("table", undefined, "orgs");
     t.appendChild(element("caption", "筛选结果：共 " + total + " 个机构" + (rows.length < total ? "，显示前 " + rows.length + " 个" : "")));
@@ -83,7 +103,7 @@
     head.appendChild(headRow);
     t.appendChild(head);
     var body = document.createElement("tbody");
-    rows.forEach(function (row) { body.appendChild(tableRow(row)); });
+    rows.forEach(function (row, i) { body.appendChild(tableRow(row, notes && notes[i])); });
     t.appendChild(body);
     wrap.appendChild(t);
     return wrap;
@@ -91,16 +111,23 @@
 
   function render() {
     var chosen = values();
-    var found = data.rows.filter(function (row) { return matches(row, chosen); });
-    list.replaceChildren(table(found.slice(0, shown), found.length));
-    if (found.length > shown) {
-      var more = element("button", "再显示 " + Math.min(pageSize, found.length - shown) + " 个", "more");
+    var answer = found(chosen);
+    var rows = answer.rows.map(function (r) { return r.row; });
+    var notes = answer.partial ? answer.rows.map(function (r) {
+      var lacking = answer.words.filter(function (w) { return r.words.indexOf(w) < 0; });
+      return "符合" + quoted(r.words) + "；不含" + quoted(lacking);
+    }) : null;
+    list.replaceChildren(table(rows.slice(0, shown), rows.length, notes));
+    if (rows.length > shown) {
+      var more = element("button", "再显示 " + Math.min(pageSize, rows.length - shown) + " 个", "more");
       more.type = "button";
       more.addEventListener("click", function () { shown += pageSize; render(); });
       list.appendChild(more);
     }
     window.muluStatus.refresh(list);
-    result.textContent = "找到 " + found.length + " 个机构";
+    result.textContent = answer.partial
+      ? "没有同时符合" + quoted(answer.words) + "的机构。以下 " + rows.length + " 个机构只符合其中部分词语"
+      : "找到 " + rows.length + " 个机构";
     remember(chosen);
   }
 

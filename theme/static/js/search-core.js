@@ -1,10 +1,11 @@
-/* Search without the page: the index and display stores, the query and the display helpers.
-   Mirrors mulu/search/index.py, shards.py and query.py; runs in the browser (global
-   MuluTokenizer) and in node (require). */
+/* Search without the page: the index, display and filter stores, the query, the answer to a
+   query (its words understood as filters, the rest searched as text) and the display helpers.
+   Mirrors mulu/search/index.py, shards.py, query.py, filters.py and answer.py; runs in the
+   browser (globals MuluTokenizer, MuluUnderstand) and in node (require). */
 (function (root, factory) {
-  if (typeof module === "object" && module.exports) module.exports = factory(require("./tokenizer.js"));
-  else root.MuluSearch = factory(root.MuluTokenizer);
-})(typeof self !== "undefined" ? self : this, function (tokenizer) {
+  if (typeof module === "object" && module.exports) module.exports = factory(require("./tokenizer.js"), require("./understand.js"));
+  else root.MuluSearch = factory(root.MuluTokenizer, root.MuluUnderstand);
+})(typeof self !== "undefined" ? self : this, function (tokenizer, understanding) {
   "use strict";
 
   var K1 = 1.2; // lunr's default; b is 0, see index.py
@@ -113,8 +114,10 @@
     return terms.filter(function (t) { return term === t.term || (t.prefix && term.startsWith(t.term)); });
   }
 
-  /* [{ref, score, occupation}] best first: matches() in query.py, which says why this is what
-     lunr's query computes. occupation: the result matched through its occupations. */
+  /* [{ref, score, occupation, fields, covered}] best first: matches() in query.py, which says
+     why this is what lunr's query computes. occupation: the result matched through its
+     occupations; fields and covered: bit masks of the fields it matched in and of the terms
+     it has. When nothing has every term, the results are those with some of them. */
   function run(compact, terms) {
     var rows = compact.terms.map(function (row) { return { row: row, reached: reachedBy(terms, row[0]) }; })
       .filter(function (entry) { return entry.reached.length; });
@@ -146,9 +149,11 @@
     var occupation = compact.fields.findIndex(function (field) { return field[0] === "o"; });
     return everything.map(function (ref) {
       var score = totals[ref] / length;
-      return { ref: ref, score: score, coverage: bits(covered[ref]), key: Math.round(score * 1e6), occupation: Boolean(fields[ref] >> occupation & 1) };
+      return { ref: ref, score: score, coverage: bits(covered[ref]), key: Math.round(score * 1e6), covered: covered[ref], fields: fields[ref] };
     }).sort(function (a, b) { return b.coverage - a.coverage || b.key - a.key || a.ref - b.ref; })
-      .map(function (r) { return { ref: r.ref, score: r.score, occupation: r.occupation }; });
+      .map(function (r) {
+        return { ref: r.ref, score: r.score, occupation: Boolean(r.fields >> occupation & 1), fields: r.fields, covered: r.covered };
+      });
   }
 
   function bits(mask) {
@@ -157,7 +162,8 @@
     return count;
   }
 
-  /* Promise of {results: run()'s, occupations: Set of the occupations (display numbers) one of
+  /* Promise of {results: run()'s, complete: whether they have every term, terms: the terms
+     searched (asked: as typed), occupations: Set of the occupations (display numbers) one of
      whose tokens a searched term reaches, broad: the prefixes searchedTerms() searched as whole
      words (the page asks the reader for more characters)}. */
   function search(store, text) {
@@ -167,7 +173,9 @@
     return store.termsFor(terms).then(function (compact) {
       var occupations = new Set();
       compact.terms.forEach(function (row) { row[2].forEach(function (n) { occupations.add(n); }); });
-      return { results: run(compact, terms), occupations: occupations, broad: broad };
+      var results = run(compact, terms);
+      var complete = results.length > 0 && bits(results[0].covered) === terms.length;
+      return { results: results, complete: complete, terms: terms, asked: asked, occupations: occupations, broad: broad };
     });
   }
 
@@ -219,32 +227,183 @@
     var manifest = this.manifest;
     var facetRows = manifest.display.facets
       ? this.file("facets.json").then(function (all) { return refs.map(function (ref) { return all[ref]; }); })
-      : this.rows(refs).then(function (rows) { return rows.map(function (row) { return row.slice(3, 9); }); });
+      : this.rows(refs).then(function (rows) { return rows.map(function (row) { return row.slice(3, 8); }); });
     return facetRows.then(function (rows) { return rows.map(function (row) { return facts(manifest, row); }); });
   };
 
-  /* Status, validity, district, type and levels of a facet row (a display row's items 3 to 8). */
+  /* Status, validity, district and type of a facet row (a display row's items 3 to 7). */
   function facts(manifest, row) {
     return {
       status: row[0], validFrom: row[1], validUntil: row[1] === null ? null : row[1] + row[2],
-      district: manifest.districts[row[3]], type: manifest.types[row[4]], levels: row[5]
+      district: manifest.districts[row[3]], type: manifest.types[row[4]]
     };
   }
 
-  /* One organisation of a display row as an object; occupations: the numbers of row[9]. */
+  /* One organisation of a display row as an object; occupations: the numbers of row[8], and
+     grantLevels their levels ("543"). */
   function organisation(manifest, ref, row) {
-    var org = facts(manifest, row.slice(3, 9));
+    var org = facts(manifest, row.slice(3, 8));
     org.ref = ref;
     org.creditCode = row[0];
     org.name = row[1];
     org.filingNo = row[2];
-    org.occupations = row[9];
+    org.occupations = row[8];
+    org.grantLevels = row[9];
     return org;
+  }
+
+  /* The filter files (filters.py), each fetched once: Promise of {label: [ref, ...]}. */
+  function FilterStore(fetchText) {
+    this.fetchText = fetchText; // (path under search/) => Promise of the file's text
+    this.files = new Map();
+  }
+  FilterStore.prototype.lines = function (path) {
+    if (!this.files.has(path)) {
+      this.files.set(path, this.fetchText("filters/" + path + ".txt").then(function (text) {
+        var lines = {};
+        text.split("\n").forEach(function (line) { if (line) lines[line[0]] = decodeGaps(line); });
+        return lines;
+      }));
+    }
+    return this.files.get(path);
+  };
+
+  var KINDS = ["district", "status", "type", "level", "occupation"]; // conditions in this order
+  var FILTER_FOLDERS = { district: "d/", type: "t/", level: "l/", occupation: "o/" };
+
+  /* The conditions of a query: one per kind of its recognised words ({kind, values, pieces}),
+     then one per filter chosen on the page ({kind, values, select: its field's name}). */
+  function conditions(recognised, selected, manifest) {
+    var found = KINDS.map(function (kind) {
+      var pieces = recognised.filter(function (r) { return r.kind === kind; });
+      return { kind: kind, pieces: pieces, values: Array.from(new Set(pieces.map(function (r) { return r.value; }))) };
+    }).filter(function (c) { return c.pieces.length; });
+    var value = { district: function (v) { return manifest.districts.indexOf(v); }, type: function (v) { return manifest.types.indexOf(v); },
+      level: Number, status: String };
+    Object.keys(value).forEach(function (kind) {
+      if (selected[kind]) found.push({ kind: kind, pieces: [], values: [value[kind](selected[kind])], select: kind });
+    });
+    return found;
+  }
+
+  function union(lists) {
+    var refs = new Set();
+    lists.forEach(function (list) { list.forEach(function (ref) { refs.add(ref); }); });
+    return refs;
+  }
+
+  /* Promise of the Set of refs the conditions other than status keep (null: they keep every
+     organisation). Values of one condition are alternatives; conditions must all hold. Levels
+     typed with an occupation are the levels it may be evaluated at, else any occupation's. */
+  function keptBy(filters, conds) {
+    var levels = [].concat.apply([], conds.filter(function (c) { return c.kind === "level" && !c.select; })
+      .map(function (c) { return c.values.map(String); }));
+    var withOccupation = conds.some(function (c) { return c.kind === "occupation"; });
+    var sets = conds.filter(function (c) {
+      return c.kind !== "status" && !(c.kind === "level" && !c.select && withOccupation);
+    }).map(function (c) {
+      return Promise.all(c.values.map(function (v) { return filters.lines(FILTER_FOLDERS[c.kind] + v); })).then(function (files) {
+        return union([].concat.apply([], files.map(function (lines) {
+          return Object.keys(lines).filter(function (label) {
+            return c.kind !== "occupation" || !levels.length || levels.indexOf(label) >= 0;
+          }).map(function (label) { return lines[label]; });
+        })));
+      });
+    });
+    return Promise.all(sets).then(function (all) {
+      if (!all.length) return null;
+      return all.reduce(function (kept, set) { return new Set(Array.from(kept).filter(function (ref) { return set.has(ref); })); });
+    });
+  }
+
+  /* Promise of the refs the conditions keep: of the candidates in their order, or (null) of
+     every organisation in ref order. Statuses are read off the organisations' facts. */
+  function keep(stores, candidates, conds, today) {
+    return keptBy(stores.filters, conds).then(function (kept) {
+      var refs = candidates ? candidates.filter(function (ref) { return !kept || kept.has(ref); })
+        : kept ? Array.from(kept).sort(function (a, b) { return a - b; })
+          : Array.from({ length: stores.manifest.documents }, function (_, ref) { return ref; });
+      var statuses = conds.filter(function (c) { return c.kind === "status"; });
+      if (!statuses.length || !refs.length) return refs;
+      return stores.display.facts(refs).then(function (facts) {
+        return refs.filter(function (ref, i) {
+          var status = publicStatus(facts[i], today, stores.manifest.warningDays);
+          return statuses.every(function (c) { return c.values.indexOf(status) >= 0; });
+        });
+      });
+    });
+  }
+
+  /* Promise of the alternatives to a query the conditions emptied: each condition dropped
+     (and the text, if any), with how many organisations that finds; those finding some. */
+  function alternatives(stores, textRefs, conds, today) {
+    var drops = conds.map(function (c) {
+      return { drop: c, refs: keep(stores, textRefs, conds.filter(function (other) { return other !== c; }), today) };
+    });
+    if (textRefs) drops.push({ drop: null, refs: keep(stores, null, conds, today) });
+    return Promise.all(drops.map(function (d) { return d.refs; })).then(function (found) {
+      return drops.map(function (d, i) { return { drop: d.drop, count: found[i].length }; })
+        .filter(function (a) { return a.count; });
+    });
+  }
+
+  /* "code title" by display number: the occupations whose tokens the understanding probed. */
+  function probedOccupations(stores, text) {
+    var probes = understanding.probes(text, stores.manifest.words).map(function (term) { return { term: term, prefix: false }; });
+    return stores.index.termsFor(probes).then(function (compact) {
+      var numbers = Array.from(union(compact.terms.map(function (row) { return row[2]; })));
+      return stores.display.occupations(numbers).then(function (names) {
+        var named = new Map();
+        numbers.forEach(function (n, i) { named.set(n, names[i]); });
+        return named;
+      });
+    });
+  }
+
+  /* Promise of the answer to a typed query and the filters chosen on the page (selected:
+     {district, type, level, status}, names and codes as the page's fields have them):
+     {parts: [{word, recognised}] (each word as understood), rest: the words searched as text,
+     conds: conditions(), found: search() of the rest (null without), refs: the organisations
+     that answer, best first, partial: they have only some of the text's terms, named: the
+     occupations probed (display number => "code title"), alternatives: when the conditions
+     left nothing, see alternatives()}. answer() in mulu/search/answer.py is the same. */
+  function answer(stores, text, selected, today) {
+    return probedOccupations(stores, text).then(function (named) {
+      var occupations = {};
+      named.forEach(function (name) { occupations[name.split(" ")[0]] = name.slice(name.indexOf(" ") + 1).split("/")[0]; });
+      var parts = understanding.words(text).map(function (word) {
+        return { word: word, recognised: understanding.understand(word, stores.manifest.words, occupations).recognised };
+      });
+      var rest = parts.filter(function (p) { return !p.recognised.length; }).map(function (p) { return p.word; });
+      var conds = conditions([].concat.apply([], parts.map(function (p) { return p.recognised; })), selected, stores.manifest);
+      var searched = rest.length ? search(stores.index, rest.join(" ")) : Promise.resolve(null);
+      return searched.then(function (found) {
+        var textRefs = found ? found.results.map(function (r) { return r.ref; }) : null;
+        return keep(stores, textRefs, conds, today).then(function (refs) {
+          var result = { parts: parts, rest: rest, conds: conds, found: found, refs: refs, named: named,
+            partial: Boolean(found && !found.complete && refs.length), alternatives: [] };
+          if (refs.length || !conds.length) return result;
+          return alternatives(stores, textRefs, conds, today).then(function (found) { result.alternatives = found; return result; });
+        });
+      });
+    });
+  }
+
+  /* The typed words a result has every term of, and those it lacks: for a partial answer. */
+  function wordsOf(found, words, result) {
+    var keys = found.asked.map(function (t) { return t.term + (t.prefix ? "*" : ""); });
+    var has = function (word) {
+      return tokenizer.queryTerms(word).every(function (t) {
+        var i = keys.indexOf(t.term + (t.prefix ? "*" : ""));
+        return i < 0 || (result.covered >> i & 1);
+      });
+    };
+    return { matched: words.filter(has), lacking: words.filter(function (w) { return !has(w); }) };
   }
 
   return {
     decodeRows: decodeRows, shardsFor: shardsFor, ShardedStore: ShardedStore,
-    DisplayStore: DisplayStore, search: search, run: run,
-    publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation
+    DisplayStore: DisplayStore, FilterStore: FilterStore, search: search, run: run, answer: answer,
+    wordsOf: wordsOf, publicStatus: publicStatus, dayNumber: dayNumber, organisation: organisation
   };
 });

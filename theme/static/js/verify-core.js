@@ -269,5 +269,5 @@
   }
 
   return { QuestionError, ask, answer, readCertificate, findOrganisation, isoDate, dayNumber, timeline,
-    keyHash, bucketOf, dataFor, questionKey, certificateKey };
+    keyHash, bucketOf, dataFor, questionKey, certificateKey, OCCUPATION_SHAPE };
 });

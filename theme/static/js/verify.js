@@ -80,10 +80,23 @@
     }
   }
 
-  /* The question in the address, or null when there is none; prompts for a missing date. */
-  function questionIn(params, target) {
+  /* The question in the address, or null when there is none; prompts for a missing date and
+     says which occupations a name that is not one could mean. The occupation may be typed as
+     a name (see occupationCode); the question then asks by its code. */
+  function questionIn(params, target, occupations) {
     const question = { org: params.get("org"), occupation: params.get("occupation"), level: params.get("level"), date: params.get("date") };
     if (!question.org && !question.occupation) return null;
+    const typed = question.occupation || "";
+    const { code, matches } = occupationCode(occupations, typed);
+    if (code) {
+      question.occupation = code;
+      document.getElementById("occupation").value = code;
+    } else if (matches.length) {
+      show(target, element("p", "「" + typed.trim() + "」可能是以下职业(工种)之一，请在「职业(工种)」中选择：" +
+        matches.slice(0, MAX_OFFERED).map(([c, name]) => c + " " + name).join("、") +
+        (matches.length > MAX_OFFERED ? " 等 " + matches.length + " 个" : ""), "prompt"));
+      return null;
+    }
     if (!question.date) {
       show(target, element("p", "请填写证书上的发证日期，再点击「核验」。", "prompt"));
       document.getElementById("date").focus();
@@ -115,6 +128,97 @@
     return buckets.get(number);
   }
 
+  const MAX_OFFERED = 12; // occupations the list offers at once
+
+  /* The occupations [code, name] whose code starts with the typed text or whose name holds it. */
+  function matchingOccupations(occupations, text) {
+    const typed = text.normalize("NFKC").trim();
+    return typed ? occupations.filter(([code, name]) => code.startsWith(typed) || name.includes(typed)) : [];
+  }
+
+  /* {code} of a typed occupation (a code as written, a name, or the one occupation whose code
+     or name holds the text), else {matches}: the occupations it could mean. */
+  function occupationCode(occupations, text) {
+    const typed = text.normalize("NFKC").trim();
+    if (V.OCCUPATION_SHAPE.test(typed)) return { code: typed };
+    const named = occupations.find(([, name]) => name === typed);
+    if (named) return { code: named[0] };
+    const matches = matchingOccupations(occupations, typed);
+    return matches.length === 1 ? { code: matches[0][0] } : { matches };
+  }
+
+  /* The occupation field as a combobox (the ARIA pattern): typing a name or the start of a
+     code lists the matching occupations; arrow keys, Enter or a click choose one, which puts
+     its code in the field. */
+  function offerOccupations(occupations) {
+    const input = document.getElementById("occupation");
+    const list = document.getElementById("occupation-options");
+    const count = document.getElementById("occupation-count");
+    let active = -1;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      const items = [...list.children];
+      active = (index + items.length) % items.length;
+      items.forEach((item, i) => item.setAttribute("aria-selected", String(i === active)));
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(item) {
+      input.value = item.dataset.code;
+      count.textContent = "已选择 " + item.textContent;
+      close();
+    }
+    function offer() {
+      const found = matchingOccupations(occupations, input.value);
+      list.replaceChildren(...found.slice(0, MAX_OFFERED).map(([code, name], i) => {
+        const item = element("li", code + " " + name);
+        Object.assign(item, { id: "occupation-option-" + i });
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        item.dataset.code = code;
+        return item;
+      }));
+      close();
+      const chosen = found.length === 1 && found[0][0] === input.value.trim();
+      count.textContent = !input.value.trim() || chosen ? "" : found.length
+        ? "有 " + found.length + " 个匹配的职业(工种)" + (found.length > MAX_OFFERED ? "，列出前 " + MAX_OFFERED + " 个" : "") + "，可用上下方向键选择"
+        : "没有匹配的职业(工种)";
+      if (found.length && !chosen) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+    }
+    input.addEventListener("input", offer);
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && list.hidden) offer();
+      if (list.hidden) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        choose(list.children[active]);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    // mousedown, not click: the field must not lose focus (and close the list) first.
+    list.addEventListener("mousedown", (event) => {
+      const item = event.target.closest("li");
+      if (item) {
+        event.preventDefault();
+        choose(item);
+      }
+    });
+  }
+
   /* [code, name] of each occupation, in the order the data numbers them (see verify.html). */
   function occupationTable() {
     return [...document.querySelectorAll("#occupation-list option")].map((option) =>
@@ -122,16 +226,17 @@
   }
 
   async function start() {
-    root.hidden = false;
     const params = new URLSearchParams(window.location.search);
     fillForm(params);
+    const occupations = occupationTable();
+    offerOccupations(occupations);
     const answerBox = document.getElementById("answer");
     const certificateBox = document.getElementById("certificate-result");
     const certificate = params.get("cert");
-    const question = questionIn(params, answerBox);
+    const question = questionIn(params, answerBox, occupations);
     let certificateData, questionData;
     try {
-      const meta = Object.assign(await fetchJson(root.dataset.meta), { oc: occupationTable() });
+      const meta = Object.assign(await fetchJson(root.dataset.meta), { oc: occupations });
       if (certificate) certificateData = await V.dataFor(meta, V.certificateKey(meta, certificate), fetchBucket);
       if (question) questionData = await V.dataFor(meta, V.questionKey(question), fetchBucket);
     } catch (error) {
