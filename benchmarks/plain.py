@@ -40,9 +40,10 @@ def pelican_settings(conf: Path) -> dict:
 
 
 def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, output: Path) -> int:
-    pages, site_module, templating, verify = (plugin_module(n) for n in ("pages", "site", "templating", "verify"))
+    pages, site_module, templating, verify, assets = (
+        plugin_module(n) for n in ("pages", "site", "templating", "verify", "assets"))
     conf = pelican_settings(ROOT / "pelicanconf.py")
-    settings = {**conf, **check_settings(conf), "ROOT": ROOT,
+    settings = {**conf, **check_settings(conf), "ROOT": ROOT, templating.ASSETS_SETTING: assets.asset_names(ROOT / conf["THEME"]),
                 "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path)}
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
     registry = load_registry(settings, today)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import gzip
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -43,7 +44,10 @@ DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded am
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (and names) stay one file
 OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
-PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/search-core.js", "theme/js/search.js")
+SEARCH_PAGE = "search/index.html"
+# A script the page loads: the theme's files are published under names carrying a digest, which
+# only the page knows.
+THEME_SCRIPT = re.compile(r'<script src="[^"]*?/(theme/[^"]+)"')
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -212,7 +216,7 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     named = {number for ref, _, fields in shown if OCCUPATIONS_FIELD in fields
              for number in files[f"search/orgs/{ref // rows}.json"][ref % rows][9] if number in reached}
     per_file = manifest["display"]["occupationRows"]
-    paths = [*PAGE_SCRIPTS, "search/manifest.json", *shards, *display,
+    paths = [*page_scripts(output), "search/manifest.json", *shards, *display,
              *(f"search/occupations/{n}.json" for n in sorted({number // per_file for number in named}))]
     return [(path, gzip_size((output / path).read_bytes())) for path in paths]
 
@@ -220,13 +224,18 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
 OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
 
 
-def search_paths(manifest: dict) -> dict[str, list[str]]:
-    """The site's search files by group: the page's scripts, the manifest, the index shards,
-    the display files and the facets."""
+def page_scripts(output: str | Path) -> list[str]:
+    """The theme's scripts the search page of the built site at ``output`` loads, as site paths."""
+    return THEME_SCRIPT.findall((Path(output) / SEARCH_PAGE).read_text(encoding="utf-8"))
+
+
+def search_paths(output: str | Path, manifest: dict) -> dict[str, list[str]]:
+    """The built site's search files by group: the page's scripts, the manifest, the index
+    shards, the display files and the facets."""
     display = manifest["display"]
     rows = display["rows"]
     return {
-        "scripts": list(PAGE_SCRIPTS),
+        "scripts": page_scripts(output),
         "manifest": ["search/manifest.json"],
         "index": [f"search/index/{n}.txt" for n in range(len(manifest["index"]))],
         "orgs": [f"search/orgs/{n}.json" for n in range(max(1, -(-manifest["documents"] // rows)))],
@@ -239,7 +248,7 @@ def payload_sizes(output: str | Path) -> list[tuple[str, int, int, int, int]]:
     """``(group, files, bytes, bytes gzipped, largest file gzipped)`` of the built site's
     search files (see :func:`search_paths`)."""
     found = []
-    for group, paths in search_paths(read_manifest(output)).items():
+    for group, paths in search_paths(output, read_manifest(output)).items():
         data = [(Path(output) / path).read_bytes() for path in paths]
         zipped = [gzip_size(d) for d in data]
         found.append((group, len(data), sum(map(len, data)), sum(zipped), max(zipped, default=0)))

@@ -6,16 +6,19 @@ from pelican import signals
 
 from mulu.settings import check_settings
 
+from .assets import asset_names
 from .generator import DirectoryGenerator
-from .templating import add_common_filters
+from .templating import ASSETS_SETTING, add_common_filters
 
 
 def add_mulu_settings(pelican_object):
     """Checked MULU_* settings (defaults filled in, the day resolved) for every generator's
-    templates, so Pelican's content pages show the same footer and day as the directory's."""
+    templates, so Pelican's content pages show the same footer and day as the directory's, and
+    the theme files' published names."""
     settings = pelican_object.settings
     settings.update(check_settings(settings))
     settings["MULU_TODAY"] = settings["MULU_TODAY"] or dt.date.today()
+    settings[ASSETS_SETTING] = asset_names(settings["THEME"])
 
 
 def get_generators(pelican_object):

@@ -194,6 +194,3 @@ class Site:
         """Render a page, unless ``key`` says the file is already what it would be."""
         if not self.reuse(relpath, key):
             self.write(relpath, self.env.get_template(template).render(page_path=relpath, **context), key)
-
-    def copy_asset(self, source: str | Path, relpath: str) -> None:
-        self.write(relpath, Path(source).read_bytes())
