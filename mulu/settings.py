@@ -36,6 +36,9 @@ DEFAULTS: dict[str, object] = {
     "MULU_SAMPLE_DATA": False,
     # Processes that build the site: 2 renders on two cores (a forked worker), 1 in one process.
     "MULU_BUILD_PROCESSES": 2,
+    # Write X.gz and X.br beside each text file X of the site, for servers to send as they are
+    # (docs/deploy.md). Switched off, the copies of each file that changes are removed.
+    "MULU_PRECOMPRESS": True,
 }
 
 
@@ -56,6 +59,8 @@ def check_settings(settings: dict) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
+    if not isinstance(merged["MULU_PRECOMPRESS"], bool):
+        raise SettingsError(f"MULU_PRECOMPRESS 必须是 True 或 False，现为 {merged['MULU_PRECOMPRESS']!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):
         merged[key] = date_list(key, merged[key])
     today = merged["MULU_TODAY"]

@@ -42,6 +42,8 @@ import markupsafe
 import mulu
 from mulu.validate import bulk_allocation
 
+from . import precompress
+
 logger = logging.getLogger(__name__)
 
 FORMAT = b"mulu-build-cache 1"
@@ -216,6 +218,7 @@ def remove_with_empty_parents(root: Path, relpath: str) -> None:
     if not path.resolve().is_relative_to(root.resolve()):
         return
     path.unlink(missing_ok=True)
+    precompress.remove(root, relpath)
     for parent in path.parents:
         if parent == root or not parent.is_relative_to(root):
             return

@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from mulu.model import Registry
 
+from . import precompress
 from .cache import BuildCache, Memo, digest
 from .directory import Directory
 
@@ -170,6 +171,7 @@ class Site:
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        precompress.refresh(self.output, relpath, data, self.settings["MULU_PRECOMPRESS"])
         if key is not None:
             self.remember(relpath, key, target.stat())
 
