@@ -2,8 +2,9 @@
 
 - ``built_site``: the shipped sample (``registry.csv``/``history.csv``) built with ``invoke build
   --today 2026-11-27`` into a temporary folder; a ``pathlib.Path`` to the output.
-- ``build_site(output, registry=None, history=None, today=SAMPLE_DAY, task="build")``: builds any
-  registry the same way (``task="publish"`` for publishconf.py); returns the ``CompletedProcess``.
+- ``build_site(output, registry=None, history=None, today=SAMPLE_DAY, task="build", siteurl=None)``:
+  builds any registry the same way (``task="publish"`` for publishconf.py, with ``siteurl`` as
+  ``MULU_SITEURL``); returns the ``CompletedProcess``.
 - ``fixture_files``: a folder with a 12-organisation ``registry.csv``/``history.csv`` (from the
   sample generator) whose first two names are ``HOSTILE_NAME`` (markup) and ``FORMULA_NAME`` (a
   spreadsheet formula); ``fixture_site``: that registry built like ``built_site``.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -41,14 +43,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def run_build(output, registry=None, history=None, today=SAMPLE_DAY, task="build"):
-    """Build a site with the project's invoke task, as a developer or CI would."""
+def run_build(output, registry=None, history=None, today=SAMPLE_DAY, task="build", siteurl=None):
+    """Build a site with the project's invoke task, as a developer or CI would; ``siteurl``
+    is the address ``invoke publish`` publishes for (``MULU_SITEURL``)."""
     argv = [sys.executable, "-m", "invoke", task, "--output", str(output), "--today", today]
     if registry:
         argv += ["--registry", str(registry)]
     if history:
         argv += ["--history", str(history)]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "MULU_SITEURL": siteurl} if siteurl is not None else None
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env)
 
 
 @pytest.fixture(scope="session")
