@@ -91,6 +91,13 @@ def publish(c, output="output", registry=None, history=None, today=None):
     c.run(pelican_command("publishconf.py", output, registry, history, today))
 
 
+@task(help={"to": "rclone 远程存储与路径，如 oss:rsj-site/pjzz（设置见 docs/deploy.md）",
+            "output": "构建好的网站目录（默认 output）", "dry_run": "只列出将要上传和删除的文件，不做任何修改"})
+def deploy(c, to=None, output="output", dry_run=False):
+    """把构建好的网站发布到 S3 兼容的对象存储，只上传有变化的文件。"""
+    run_script("deploy", to=to, output=output, dry_run=dry_run)
+
+
 @task(help={"port": "端口（默认 8000）", "output": "网站目录（默认 output）"})
 def serve(c, port=8000, output="output"):
     """在 http://localhost:PORT/ 提供已构建的网站。"""
