@@ -6,7 +6,6 @@ midway leaves no published page referring to a missing file; the credentials sta
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import secrets
@@ -22,6 +21,7 @@ from mulu.codes import uscc_check_char
 from mulu.deploy import IMMUTABLE, REVALIDATE, cache_control, content_type
 from mulu.store import write_pair
 from scripts.deploy import rclone_executable
+from registry_files import read_rows
 from servers import free_port, stop, wait_for_port
 from site_links import broken_links
 
@@ -29,11 +29,6 @@ from conftest import ROOT, SAMPLE_DAY
 
 REMOTE = "mulutest"
 COPIES = (".gz", ".br")
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def corrected_credit_code(code: str) -> str:

@@ -5,7 +5,6 @@ in Chromium without a single failed request or a request outside the sub-path.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import pytest
@@ -14,6 +13,8 @@ from playwright.sync_api import expect
 from mulu.settings import load_settings
 from mulu.validate import load_registry
 from mulu.verify import data_date, verify
+from reader import Reader
+from registry_files import filed_on, read_rows
 from site_links import broken_links
 
 from conftest import ROOT, SAMPLE_DAY
@@ -57,37 +58,6 @@ def test_a_link_past_the_prefix_or_to_a_missing_file_is_found(tmp_path):
         ["a/index.html: /orgs/", "a/index.html: https://h.example/p/b/"], 3)
 
 
-def fixture_rows(fixture_files) -> list[dict[str, str]]:
-    with open(fixture_files / "registry.csv", encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def filed_org(fixture_files) -> dict[str, str]:
-    """An organisation filed on the sample day, not one of the fixture's hostile names."""
-    return next(row for row in fixture_rows(fixture_files)[2:]
-                if row["status"] == "已备案" and row["valid_from"] <= SAMPLE_DAY <= row["valid_until"])
-
-
-class Reader:
-    """A fresh browser context that notes every failed request, every error response, every
-    request outside the site's prefix and every script error."""
-
-    def __init__(self, browser, siteurl: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        page = self.page
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-        page.on("request", lambda r: r.url.startswith((siteurl + "/", "data:"))
-                or self.problems.append(f"outside the site: {r.url}"))
-        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture
 def reader(browser, prefixed):
     reader = Reader(browser, prefixed[1])
@@ -98,7 +68,7 @@ def reader(browser, prefixed):
 
 @pytest.mark.browser
 def test_search_then_an_organisation_page_under_a_prefix(prefixed, reader, fixture_files):
-    org = filed_org(fixture_files)
+    org = filed_on(fixture_files, SAMPLE_DAY)
     page = reader.page
     page.goto(f"{prefixed[1]}/search/")
     page.locator("#q").press_sequentially(org["name"])
@@ -111,8 +81,8 @@ def test_search_then_an_organisation_page_under_a_prefix(prefixed, reader, fixtu
 
 @pytest.mark.browser
 def test_list_filters_under_a_prefix(prefixed, reader, fixture_files):
-    org = filed_org(fixture_files)
-    expected = sum(1 for row in fixture_rows(fixture_files) if row["district"] == org["district"])
+    org = filed_on(fixture_files, SAMPLE_DAY)
+    expected = sum(1 for row in read_rows(fixture_files / "registry.csv") if row["district"] == org["district"])
     page = reader.page
     page.goto(f"{prefixed[1]}/orgs/")
     page.get_by_label("所在区").select_option(label=org["district"])
@@ -137,7 +107,7 @@ def first_grant(org: dict[str, str]) -> tuple[str, int]:
 
 @pytest.mark.browser
 def test_verification_under_a_prefix(prefixed, reader, fixture_files):
-    org = filed_org(fixture_files)
+    org = filed_on(fixture_files, SAMPLE_DAY)
     occupation, level = first_grant(org)
     page = reader.page
     page.goto(f"{prefixed[1]}/verify/?org={org['filing_no']}&occupation={occupation}&level={level}&date={org['valid_from']}")
@@ -149,7 +119,7 @@ def test_verification_under_a_prefix(prefixed, reader, fixture_files):
 
 @pytest.mark.browser
 def test_certificate_flow_under_a_prefix(prefixed, reader, fixture_files):
-    org = filed_org(fixture_files)
+    org = filed_on(fixture_files, SAMPLE_DAY)
     occupation, level = first_grant(org)
     year = org["valid_from"][:4]
     page = reader.page
