@@ -43,8 +43,9 @@ def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, ou
     pages, site_module, templating, verify, assets = (
         plugin_module(n) for n in ("pages", "site", "templating", "verify", "assets"))
     conf = pelican_settings(ROOT / "pelicanconf.py")
+    # Rendering alone: the pages are not precompressed, which the build's time includes.
     settings = {**conf, **check_settings(conf), "ROOT": ROOT, templating.ASSETS_SETTING: assets.asset_names(ROOT / conf["THEME"]),
-                "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path)}
+                "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path), "MULU_PRECOMPRESS": False}
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
     registry = load_registry(settings, today)
     site = site_module.Site(registry, today, settings, env, output)

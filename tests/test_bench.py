@@ -26,6 +26,7 @@ REQUIRED = {
     "pagefind_s": (float, type(None)), "peak_rss_mb": float, "first_query_kb_gzip_median": (float, type(None)),
     "first_query_kb_gzip_max": (float, type(None)), "pagefind_first_query_kb_median": (float, type(None)),
     "query_p95_ms": float, "rebuild_s": float, "incremental_s": float, "other_cpu_s": (float, type(None)),
+    "precompress_s": float, "deploy_files": int, "deploy_bytes": int,
 }
 
 
@@ -57,6 +58,8 @@ def test_json_has_one_object_per_size_with_every_figure(tiny_run):
             assert isinstance(result[key], kind), (key, result[key])
         assert result["build_s"] > 0 and result["plain_jinja2_s"] > 0 and result["peak_rss_mb"] > 10
         assert result["output_files"] > result["orgs"]
+        # A one-organisation change moves its page and the files listing it, never the whole site.
+        assert 0 < result["deploy_files"] < result["output_files"] / 2 and result["deploy_bytes"] > 0
 
 
 def test_absent_tools_give_null(tiny_run):

@@ -17,15 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import LocalS3
 from mulu.codes import uscc_check_char
-from mulu.deploy import IMMUTABLE, REVALIDATE, cache_control, content_type
+from mulu.deploy import IMMUTABLE, REVALIDATE, cache_control, content_type, rclone_executable
 from mulu.store import write_pair
-from scripts.deploy import rclone_executable
 from registry_files import read_rows
-from servers import free_port, stop, wait_for_port
 from site_links import broken_links
 
-from conftest import ROOT, SAMPLE_DAY
+from conftest import ROOT
 
 REMOTE = "mulutest"
 COPIES = (".gz", ".br")
@@ -71,23 +70,11 @@ def sites(tmp_path_factory, fixture_files, build_site):
     return folder / "before", folder / "after", old, new
 
 
-class S3:
-    """``rclone serve s3`` over a folder, and the environment that makes it the rclone remote
-    ``mulutest`` (rclone's own RCLONE_CONFIG_<NAME>_* variables; no configuration file)."""
+class S3(LocalS3):
+    """The local S3 server as the remote ``mulutest``, and ``invoke deploy`` to it."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.key, self.secret = secrets.token_hex(8), secrets.token_hex(16)
-        port = free_port()
-        self.process = subprocess.Popen([rclone_executable(), "serve", "s3", "--addr", f"127.0.0.1:{port}",
-                                         "--auth-key", f"{self.key},{self.secret}", str(root)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(port, self.process)
-        self.env = {**os.environ, "RCLONE_CONFIG": str(root.parent / "no-rclone.conf"),
-                    f"RCLONE_CONFIG_{REMOTE.upper()}_TYPE": "s3", f"RCLONE_CONFIG_{REMOTE.upper()}_PROVIDER": "Rclone",
-                    f"RCLONE_CONFIG_{REMOTE.upper()}_ENDPOINT": f"http://127.0.0.1:{port}",
-                    f"RCLONE_CONFIG_{REMOTE.upper()}_ACCESS_KEY_ID": self.key,
-                    f"RCLONE_CONFIG_{REMOTE.upper()}_SECRET_ACCESS_KEY": self.secret}
+        super().__init__(root, REMOTE)
 
     def folder(self, bucket: str) -> Path:
         return self.root / bucket / "pjzz"
@@ -114,7 +101,7 @@ def s3(tmp_path_factory):
     root.mkdir()
     server = S3(root)
     yield server
-    stop(server.process)
+    server.close()
 
 
 def test_a_first_deploy_uploads_every_built_file_but_the_compressed_copies(s3, sites):

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from benchmarks.servers import free_port, stop, wait_for_port
 from mulu.deploy import cache_control, content_type
 from reader import Reader
 from registry_files import filed_on
-from servers import free_port, stop, wait_for_port
 
 from conftest import ROOT, SAMPLE_DAY
 
