@@ -48,11 +48,16 @@ def body(args: argparse.Namespace, name: str) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="把构建好的网站发布到 S3 兼容的对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO），只上传有变化的文件")
     p.add_argument("--to", required=True, metavar="REMOTE", help="rclone 远程存储与路径，如 oss:rsj-site/pjzz")
     p.add_argument("--output", default="output", help="构建好的网站目录（默认 output）")
     p.add_argument("--dry-run", action="store_true", help="只列出将要上传和删除的文件，不做任何修改")
+    return p
+
+
+def main(argv=None) -> int:
+    p = arguments()
     args = p.parse_args(argv)
     remote = REMOTE_SHAPE.fullmatch(args.to)
     if remote is None:
