@@ -36,6 +36,10 @@ DEFAULTS: dict[str, object] = {
     "MULU_SAMPLE_DATA": False,
     # Processes that build the site: 2 renders on two cores (a forked worker), 1 in one process.
     "MULU_BUILD_PROCESSES": 2,
+    # The build cache beside the output folder (<output>.build-cache): a rebuild makes again only
+    # what changed. False (or Pelican's --ignore-cache, or invoke build --no-cache) builds from
+    # scratch without reading or writing it.
+    "MULU_BUILD_CACHE": True,
     # Write X.gz and X.br beside each text file X of the site, for servers to send as they are
     # (docs/deploy.md). Switched off, the copies of each file that changes are removed.
     "MULU_PRECOMPRESS": True,
@@ -59,6 +63,8 @@ def check_settings(settings: dict) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
+    if not isinstance(merged["MULU_BUILD_CACHE"], bool):
+        raise SettingsError(f"MULU_BUILD_CACHE 必须是 True 或 False，现为 {merged['MULU_BUILD_CACHE']!r}")
     if not isinstance(merged["MULU_PRECOMPRESS"], bool):
         raise SettingsError(f"MULU_PRECOMPRESS 必须是 True 或 False，现为 {merged['MULU_PRECOMPRESS']!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.problems import summary_line
@@ -23,8 +24,12 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
+def arguments() -> argparse.ArgumentParser:
+    return parser("校验 registry.csv 与 history.csv")
+
+
 def main(argv=None) -> int:
-    return run(body, parser("校验 registry.csv 与 history.csv").parse_args(argv))
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -6,19 +6,18 @@ from pelican import signals
 
 from mulu.settings import check_settings
 
-from .assets import asset_names
+from . import precompress
 from .generator import DirectoryGenerator
-from .templating import ASSETS_SETTING, add_common_filters
+from .templating import add_common_filters
 
 
 def add_mulu_settings(pelican_object):
     """Checked MULU_* settings (defaults filled in, the day resolved) for every generator's
-    templates, so Pelican's content pages show the same footer and day as the directory's, and
-    the theme files' published names."""
+    templates, so Pelican's content pages show the same footer and day as the directory's."""
     settings = pelican_object.settings
     settings.update(check_settings(settings))
     settings["MULU_TODAY"] = settings["MULU_TODAY"] or dt.date.today()
-    settings[ASSETS_SETTING] = asset_names(settings["THEME"])
+    precompress.switch(settings["MULU_PRECOMPRESS"])
 
 
 def get_generators(pelican_object):
@@ -33,3 +32,4 @@ def register():
     signals.initialized.connect(add_mulu_settings)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_filters)
+    signals.content_written.connect(precompress.written)

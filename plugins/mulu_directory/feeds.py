@@ -8,7 +8,7 @@ from feedgenerator import Atom1Feed
 
 from mulu.model import Event
 
-from .directory import Entry, events_digest
+from .directory import Entry
 from .site import Site
 
 FEED_PATH = "feeds/events.atom.xml"
@@ -26,20 +26,18 @@ def event_summary(event, entry) -> str:
 
 
 def write_feeds(site: Site) -> None:
-    latest = site.directory.latest_events(FEED_ITEMS)
-    key = site.data_key("feed", events_digest(latest))
-    if not site.reuse(FEED_PATH, key):
-        site.write(FEED_PATH, feed_bytes(site, latest), key)
+    site.file(FEED_PATH, feed_bytes, site.directory.latest_events(FEED_ITEMS), site.settings["SITENAME"],
+              site.settings["MULU_CENTRE"], site.siteurl)
 
 
-def feed_bytes(site: Site, latest: list[tuple[Event, Entry]]) -> bytes:
+def feed_bytes(latest: list[tuple[Event, Entry]], sitename: str, author: str, siteurl: str) -> bytes:
     feed = Atom1Feed(
-        title=f"{site.settings['SITENAME']} - 备案动态",
-        link=site.url(""),
+        title=f"{sitename} - 备案动态",
+        link=f"{siteurl}/",
         description="新公示、备案、变更、延续与移出",
         language="zh-CN",
-        feed_url=site.url(FEED_PATH),
-        author_name=site.settings["MULU_CENTRE"],
+        feed_url=f"{siteurl}/{FEED_PATH}",
+        author_name=author,
     )
     for event, entry in latest:
         stamp = dt.datetime.combine(event.date, dt.time(), TIMEZONE)
@@ -47,7 +45,7 @@ def feed_bytes(site: Site, latest: list[tuple[Event, Entry]]) -> bytes:
         position = entry.org.events.index(event) + 1
         feed.add_item(
             title=f"{event.event}：{entry.org.name}",
-            link=site.url(f"org/{entry.code}/"),
+            link=f"{siteurl}/org/{entry.code}/",
             description=event_summary(event, entry),
             pubdate=stamp,
             updateddate=stamp,

@@ -2,8 +2,9 @@
 server sends as they are (nginx's ``gzip_static`` and ``brotli_static``) instead of compressing
 every response, and at a better ratio than it could afford to on the fly.
 
-The site's writer calls :func:`refresh` when a file's bytes change, and only then; the build
-cache calls :func:`remove` when it deletes a file no longer built. A copy is the same bytes for
+The site's writer tells Pelican's ``content_written`` receivers of each file whose bytes it wrote,
+and only then: :func:`written` refreshes that file's copies. The build cache calls :func:`remove`
+when it deletes a file no longer built. A copy is the same bytes for
 the same file in every build (gzip's header holds no time and no file name), so a deploy moves
 it only when its file changed. Switched off (``MULU_PRECOMPRESS``), a changed file's copies are
 removed instead, so that no server ever sends an old copy for a new file.
@@ -36,6 +37,19 @@ def brotli_compressed(data: bytes) -> bytes:
 
 
 ENCODINGS = {".gz": gzipped, ".br": brotli_compressed}
+ENABLED = {"MULU_PRECOMPRESS": True}  # the setting, as the plugin started (:func:`switch`)
+
+
+def switch(enabled: bool) -> None:
+    ENABLED["MULU_PRECOMPRESS"] = enabled
+
+
+def written(path: str, context: dict | None = None) -> None:
+    """Pelican's ``content_written`` receiver: ``path`` is a file of the site the writer has just
+    written, at ``context["relpath"]`` in the output folder (other writers' files are left alone)."""
+    relpath = (context or {}).get("relpath")
+    if relpath is not None:
+        refresh(Path(path[: -len(relpath)]), relpath, Path(path).read_bytes(), ENABLED["MULU_PRECOMPRESS"])
 
 
 def siblings(relpath: str) -> list[str]:

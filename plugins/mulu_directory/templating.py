@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jinja2 import Environment
 from markupsafe import Markup
 
 from mulu.model import Registry
+from mulu.settings import resolve
 
+from .assets import asset_names
 from .directory import STATUS_SLUGS
 
 TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
-# The theme files' published names, set when the plugin starts (:func:`.assets.asset_names`):
-# a setting, so that the build's keys change when a theme file does.
-ASSETS_SETTING = "THEME_ASSETS"
+DAY_SETTINGS = ("MULU_TODAY",)
 
 
-def configure(env: Environment, registry: Registry, today: dt.date, settings: dict) -> None:
-    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), the day and the
-    filters. Only those: Jinja copies the globals into every render's context."""
+def configure(env: Environment, registry: Registry, settings: dict) -> None:
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*) and the filters. Only
+    those (Jinja copies the globals into every render's context), and not the day: a page shows
+    what its context holds, which its key covers."""
     levels = registry.reference.levels
-    env.globals.update({k: v for k, v in settings.items() if k.startswith("MULU_") or k in TEMPLATE_SETTINGS})
+    env.globals.update({k: v for k, v in settings.items()
+                        if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
-    env.filters["asset"] = asset_url(settings[ASSETS_SETTING], settings.get("SITEURL", ""))
-    env.globals["today"] = today
+    env.filters["asset"] = asset_url(asset_names(resolve(settings, "THEME")), settings.get("SITEURL", ""))
 
 
 def asset_url(names: dict[str, str], siteurl: str):
     """The ``asset`` filter: a theme file's URL under its content-hashed name,
-    ``{{ "js/search.js"|asset }}`` (see :mod:`.assets`). A name the theme lacks fails the build."""
+    ``{{ "js/search.js"|asset }}`` (see :mod:`.assets`). A name the theme lacks fails the build.
+    The names come from the theme's files, which every page's key covers."""
 
     def url(name: str) -> str:
         if name not in names:
