@@ -85,6 +85,7 @@ receipt = script_task("receipt")
 review = script_task("review")
 report = script_task("report")
 application_template = script_task("application_template")
+deploy = script_task("deploy")
 
 
 # --- The site ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from mulu.sample import ANCHOR
 from mulu.settings import load_settings, resolve
 from mulu.validate import load_registry, validate_files
 
-from . import hugo, pagefind, plain, search
+from . import deploy, hugo, pagefind, plain, search
 from .measure import (OtherWork, Run, compare, kinds, median_run, percentile, rewritten_files, run_child, snapshot,
                       tree_stats)
 from .workload import HISTORY, REGISTRY, change_one_organisation, sample_folder
@@ -60,11 +60,13 @@ def load_queries() -> list[str]:
     return [item["q"] for item in json.loads(QUERIES.read_text(encoding="utf-8"))]
 
 
-def build_argv(output: Path, data: Path, today: dt.date) -> list[str]:
+def build_argv(output: Path, data: Path, today: dt.date, *overrides: str) -> list[str]:
+    """The command line ``invoke build`` runs, with more settings (``KEY=JSON``) if given."""
     sys.path.insert(0, str(ROOT))
-    from tasks import pelican_command  # the command line ``invoke build`` runs
+    from tasks import pelican_command
 
-    return shlex.split(pelican_command("pelicanconf.py", str(output), data / REGISTRY, data / HISTORY, today.isoformat()))
+    argv = shlex.split(pelican_command("pelicanconf.py", str(output), data / REGISTRY, data / HISTORY, today.isoformat()))
+    return argv + list(overrides)  # its settings end with one -e and its pairs
 
 
 def median_time(action, repeat: int) -> float:
@@ -139,6 +141,9 @@ class Bench:
             output = work / "site"
             build = median_run([run_child(build_argv(fresh(output), data, today), cwd=ROOT) for _ in range(args.repeat)])
             files, size = tree_stats(output)
+            self.say(f"[{orgs}] build without precompression")
+            uncompressed = median_run([run_child(build_argv(fresh(work / "uncompressed"), data, today, "MULU_PRECOMPRESS=false"),
+                                                 cwd=ROOT, sample=False) for _ in range(args.repeat)])
 
             self.say(f"[{orgs}] plain Jinja2")
             plain_argv = [sys.executable, "-m", "benchmarks.plain", "--registry", str(data / REGISTRY),
@@ -152,6 +157,9 @@ class Bench:
         with other:
             self.say(f"[{orgs}] incremental")
             incremental = self.measure_incremental(output, data, work / "changed", today)
+        self.say(f"[{orgs}] deploy")
+        moved = deploy.moved(output, lambda folder: run_child(build_argv(output, folder, today), cwd=ROOT, sample=False),
+                             data, work / "changed", work / "deploy")
         if other.seconds and other.seconds > OTHER_WORK_WARNING_S:
             self.say(f"[{orgs}] 注意：测量期间其他进程占用了 {other.seconds:.1f} 秒 CPU，计时可能偏慢")
 
@@ -160,6 +168,7 @@ class Bench:
             "orgs": orgs,
             "validate_s": rounded(validate_s),
             "build_s": rounded(build.seconds),
+            "precompress_s": rounded(build.seconds - uncompressed.seconds),
             "peak_rss_mb": rounded(build.peak_rss_mb, 0),
             "output_files": files,
             "output_mb": rounded(size / KB / KB, 1),
@@ -175,6 +184,7 @@ class Bench:
             "pagefind_first_query_kb_max": kb(pagefind_fetches and max(f.gzip_bytes for f in pagefind_fetches)),
             **search_figures,
             **incremental,
+            **moved,
             "other_cpu_s": rounded(other.seconds, 1),
         }
 
@@ -281,6 +291,7 @@ COLUMNS = (
     ("hugo_s", "hugo s"), ("pagefind_s", "pagefind s"), ("build_vs_hugo_plus_pagefind", "×(hugo+pf)"),
     ("rebuild_s", "rebuild s"), ("incremental_s", "incr s"), ("incremental_files_rewritten", "incr rewritten"),
     ("incremental_files_changed", "incr changed"), ("next_day_s", "next day s"), ("next_day_rewritten", "next day rewritten"),
+    ("precompress_s", "precompress s"), ("deploy_files", "deploy files"), ("deploy_bytes", "deploy bytes"),
     ("other_cpu_s", "others' CPU s"),
 )
 SEARCH_COLUMNS = (

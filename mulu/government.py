@@ -20,8 +20,8 @@ PLACEHOLDER_MARK = "theme/marks/gov-mark-placeholder.svg"
 PLACEHOLDER_EMBLEM = "theme/marks/psb-emblem-placeholder.svg"
 IMAGE_TYPES = (".svg", ".png", ".gif", ".jpg", ".jpeg")
 # Where the site publishes the two images (the settings may name files of any of IMAGE_TYPES).
-MARK_PATH = "theme/marks/gov-mark{suffix}"
-EMBLEM_PATH = "theme/marks/psb-emblem{suffix}"
+MARK_PATH = "marks/gov-mark{suffix}"
+EMBLEM_PATH = "marks/psb-emblem{suffix}"
 
 
 def is_url(value: str) -> bool:

@@ -65,6 +65,9 @@ DEFAULTS: dict[str, object] = {
     "MULU_ERROR_REPORT_URL": "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={site_code}&url={url}",
     "MULU_COMPLAINT_PHONE": "12333",
     "MULU_COMPLAINT_URL": "",  # the bureau's online complaint channel
+    # Write X.gz and X.br beside each text file X of the site, for servers to send as they are
+    # (docs/deploy.md). Switched off, the copies of each file that changes are removed.
+    "MULU_PRECOMPRESS": True,
 }
 
 
@@ -86,8 +89,9 @@ def check_settings(settings: dict, root: Path | None = None) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
-    if not isinstance(merged["MULU_BUILD_CACHE"], bool):
-        raise SettingsError(f"MULU_BUILD_CACHE 必须是 True 或 False，现为 {merged['MULU_BUILD_CACHE']!r}")
+    for key in ("MULU_BUILD_CACHE", "MULU_PRECOMPRESS"):
+        if not isinstance(merged[key], bool):
+            raise SettingsError(f"{key} 必须是 True 或 False，现为 {merged[key]!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):
         merged[key] = date_list(key, merged[key])
     today = merged["MULU_TODAY"]

@@ -6,9 +6,10 @@
   bureau that puts its real data there keeps a green suite (tests/test_own_data.py).
 - ``built_site``: ``sample_files`` built with ``invoke build --today 2026-11-27`` into a temporary
   folder; a ``pathlib.Path`` to the output.
-- ``build_site(output, registry=None, history=None, today=SAMPLE_DAY, task="build", conf=None, options=())``:
-  builds any registry the same way (``task="publish"`` for publishconf.py, ``conf`` for another
-  settings file, ``options`` for the task's other options); returns the ``CompletedProcess``.
+- ``build_site(output, registry=None, history=None, today=SAMPLE_DAY, task="build", conf=None, options=(),
+  siteurl=None)``: builds any registry the same way (``task="publish"`` for publishconf.py, with
+  ``siteurl`` as ``MULU_SITEURL``; ``conf`` for another settings file, ``options`` for the task's
+  other options); returns the ``CompletedProcess``.
 - ``fixture_files``: a folder with a 12-organisation ``registry.csv``/``history.csv`` (from the
   sample generator) whose first two names are ``HOSTILE_NAME`` (markup) and ``FORMULA_NAME`` (a
   spreadsheet formula); ``fixture_site``: that registry built like ``built_site``.
@@ -30,6 +31,7 @@ import atexit
 import csv
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -56,8 +58,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def run_build(output, registry=None, history=None, today=SAMPLE_DAY, task="build", conf=None, options=()):
-    """Build a site with the project's invoke task, as a developer or CI would."""
+def run_build(output, registry=None, history=None, today=SAMPLE_DAY, task="build", conf=None, options=(), siteurl=None):
+    """Build a site with the project's invoke task, as a developer or CI would; ``siteurl``
+    is the address ``invoke publish`` publishes for (``MULU_SITEURL``)."""
     argv = [sys.executable, "-m", "invoke", task, "--output", str(output), "--today", today, *options]
     if conf:
         argv += ["--conf", str(conf)]
@@ -65,7 +68,8 @@ def run_build(output, registry=None, history=None, today=SAMPLE_DAY, task="build
         argv += ["--registry", str(registry)]
     if history:
         argv += ["--history", str(history)]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "MULU_SITEURL": siteurl} if siteurl is not None else None
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -39,3 +39,10 @@ def write_rows(path: Path, rows: list[dict[str, str]], fields=None) -> None:
     writer.writerow(fields)
     writer.writerows([row.get(f, "") for f in fields] for row in rows)
     path.write_bytes(out.getvalue().encode("utf-8"))
+
+
+def filed_on(folder: Path, day: str) -> dict[str, str]:
+    """An organisation of the registry in ``folder`` filed and valid on ``day``, past the first
+    two (the fixture registry gives those hostile names)."""
+    return next(row for row in read_rows(folder / "registry.csv")[2:]
+                if row["status"] == "已备案" and row["valid_from"] <= day <= row["valid_until"])

@@ -27,6 +27,7 @@ REQUIRED = {
     "first_query_kb_gzip_max": (float, type(None)), "pagefind_first_query_kb_median": (float, type(None)),
     "query_p95_ms": float, "rebuild_s": float, "incremental_s": float, "other_cpu_s": (float, type(None)),
     "next_day_s": float, "next_day_rewritten": int, "next_day_rewritten_kinds": dict, "output_files": int,
+    "precompress_s": float, "deploy_files": int, "deploy_bytes": int,
 }
 
 
@@ -59,6 +60,8 @@ def test_json_has_one_object_per_size_with_every_figure(tiny_run):
         assert result["build_s"] > 0 and result["plain_jinja2_s"] > 0 and result["peak_rss_mb"] > 10
         assert result["output_files"] > result["orgs"]
         assert sum(result["next_day_rewritten_kinds"].values()) == result["next_day_rewritten"] < result["output_files"] / 4
+        # A one-organisation change moves its page and the files listing it, never the whole site.
+        assert 0 < result["deploy_files"] < result["output_files"] / 2 and result["deploy_bytes"] > 0
 
 
 def test_absent_tools_give_null(tiny_run):

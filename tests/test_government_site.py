@@ -125,7 +125,7 @@ def test_a_sample_build_shows_marked_placeholders(fixture_site):
                 "MULU_PSB_NUMBER", "MULU_GOV_MARK_URL"):
         assert f'<span class="placeholder">〔示例占位：上线前填写 {key}〕</span>' in page
     assert 'alt="党政机关网站标识（示例占位图）"' in page
-    assert "占位" in (fixture_site / "theme/marks/gov-mark.svg").read_text("utf-8")
+    assert "占位" in (fixture_site / "marks/gov-mark.svg").read_text("utf-8")
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -88,13 +88,18 @@ def test_content_written_receivers_hear_of_every_file_written(fixture_files, tmp
         assert result.returncode == 0, result.stderr
         return {Path(line).relative_to(site).as_posix() for line in heard.read_text(encoding="utf-8").split()}
 
-    assert announced(fixture_files) == set(tree(site))  # a first build writes every file
+    assert announced(fixture_files) == written_by_the_build(tree(site))  # a first build writes every file
     pair = Pair(fixture_files, tmp_path)
     pair.record(pair.filed()[0], "更正", phone="021-64881234")
     before = times(site)
     heard_now = announced(pair.save("phone"))
-    rewritten = {path for path, mtime in times(site).items() if before.get(path) != mtime}
+    rewritten = written_by_the_build({path for path, mtime in times(site).items() if before.get(path) != mtime})
     assert heard_now == rewritten and f"org/{pair.filed()[0]['credit_code']}/index.html" in heard_now
+
+
+def written_by_the_build(paths) -> set[str]:
+    """The files but the compressed copies, which a content_written receiver writes itself."""
+    return {path for path in paths if not path.endswith((".gz", ".br"))}
 
 
 def test_a_template_reading_what_its_page_is_not_given_stops_the_build(fixture_files, tmp_path):

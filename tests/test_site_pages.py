@@ -159,7 +159,8 @@ def test_a_rebuild_leaves_unchanged_files_untouched(fixture_files, build_site, t
     args = (tmp_path, fixture_files / "registry.csv", fixture_files / "history.csv")
     assert build_site(*args).returncode == 0
     before = modification_times(tmp_path)
-    assert {"index.html", "data/registry.xlsx", "about/index.html", "theme/css/mulu.css"} <= set(before)
+    assert {"index.html", "data/registry.xlsx", "about/index.html"} <= set(before)
+    assert any(path.startswith("theme/css/mulu.") for path in before)
     assert build_site(*args).returncode == 0
     assert modification_times(tmp_path) == before
 

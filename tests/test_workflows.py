@@ -68,6 +68,22 @@ def test_a_nightly_rebuild_republishes_the_site():
     nightly = load("nightly.yml")
     assert triggers(nightly)["schedule"][0]["cron"]
     assert [job["uses"] for job in nightly["jobs"].values()] == ["./.github/workflows/pages.yml"]
+    assert [job.get("secrets") for job in nightly["jobs"].values()] == ["inherit"]  # for the object storage deploy
+
+
+def test_the_deploy_to_object_storage_is_off_unless_its_secrets_are_set():
+    job = load("pages.yml")["jobs"]["object-storage"]
+    assert job["env"]["MULU_DEPLOY_TO"] == "${{ secrets.MULU_DEPLOY_TO }}"
+    assert job["steps"] and all(step.get("if") == "env.MULU_DEPLOY_TO != ''" for step in job["steps"])
+    assert job["permissions"] == {"contents": "read"}
+    # Credentials only as rclone's own variables, filled from the repository's secrets.
+    credentials = {key: value for key, value in job["env"].items() if key.endswith(("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"))}
+    assert sorted(credentials) == ["RCLONE_CONFIG_BUREAU_ACCESS_KEY_ID", "RCLONE_CONFIG_BUREAU_SECRET_ACCESS_KEY"]
+    assert all(value.startswith("${{ secrets.") for value in credentials.values())
+    runs = [step.get("run", "") for step in job["steps"]]
+    publish = next(i for i, run in enumerate(runs) if "invoke publish --output output" in run)
+    deploy = next(i for i, run in enumerate(runs) if 'invoke deploy --to "$MULU_DEPLOY_TO" --output output' in run)
+    assert publish < deploy
 
 
 def test_the_readme_documents_the_tasks_the_workflows_run():

@@ -29,7 +29,7 @@ from .filters import decode_filter, filter_files
 from .index import (EPOCH, FACETS, OCCUPATIONS_ITEM, STATUS_CODES, build_index, day_number, decode_rows,
                     display_tables, field_tokens, occupation_names, ranked_organisations, term_days)
 from .query import matches, reached_by
-from .shards import (OCCUPATIONS_FIELD, PAGE_SCRIPTS, gzip_size, index_files, occupations_by_token, read_manifest,
+from .shards import (OCCUPATIONS_FIELD, gzip_size, index_files, occupations_by_token, page_scripts, read_manifest,
                      searched_terms)
 from .tokenizer import QueryTerm, query_terms
 
@@ -231,4 +231,4 @@ def fetched_for(output: str | Path, query: str, day: dt.date | None = None) -> l
              or found.named.get(number, " ").split(" ")[0] in codes]
     files.names(named)
     output = Path(output)
-    return [(path, gzip_size((output / path).read_bytes())) for path in [*PAGE_SCRIPTS, "search/manifest.json", *files.fetched]]
+    return [(path, gzip_size((output / path).read_bytes())) for path in [*page_scripts(output), "search/manifest.json", *files.fetched]]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import gzip
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -49,7 +50,10 @@ DISPLAY_ROWS = 4  # rows of a display file: the results shown fetch a bounded am
 SINGLE_DISPLAY_ROWS = 1000  # up to this many organisations the display data (and names) stay one file
 OCCUPATION_ROWS = 32  # occupation names of a file: a result's matched ones fetch a few hundred bytes
 SHOWN = 20  # results the page shows; the rest are only counted
-PAGE_SCRIPTS = ("theme/js/tokenizer.js", "theme/js/understand.js", "theme/js/search-core.js", "theme/js/search.js")
+SEARCH_PAGE = "search/index.html"
+# A script the page loads: the theme's files are published under names carrying a digest, which
+# only the page knows.
+THEME_SCRIPT = re.compile(r'<script src="[^"]*?/(theme/[^"]+)"')
 
 
 def split_terms(rows: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -243,14 +247,19 @@ def load_terms(output: str | Path, manifest: dict, files: list[str], occupations
 OCCUPATIONS_FIELD = [f.name for f in FIELDS].index("o")
 
 
-def search_paths(manifest: dict) -> dict[str, list[str]]:
-    """The site's search files by group: the page's scripts, the manifest, the index shards,
-    the display files, the facets and the occupations' names (the filter files are named by
-    the data, see :func:`payload_sizes`)."""
+def page_scripts(output: str | Path) -> list[str]:
+    """The theme's scripts the search page of the built site at ``output`` loads, as site paths."""
+    return THEME_SCRIPT.findall((Path(output) / SEARCH_PAGE).read_text(encoding="utf-8"))
+
+
+def search_paths(output: str | Path, manifest: dict) -> dict[str, list[str]]:
+    """The built site's search files by group: the page's scripts, the manifest, the index
+    shards, the display files, the facets and the occupations' names (the filter files are named
+    by the data, see :func:`payload_sizes`)."""
     display = manifest["display"]
     rows = display["rows"]
     return {
-        "scripts": list(PAGE_SCRIPTS),
+        "scripts": page_scripts(output),
         "manifest": ["search/manifest.json"],
         "index": [f"search/index/{n}.txt" for n in range(len(manifest["index"]))],
         "orgs": [f"search/orgs/{n}.json" for n in range(max(1, -(-manifest["documents"] // rows)))],
@@ -264,7 +273,7 @@ def payload_sizes(output: str | Path) -> list[tuple[str, int, int, int, int]]:
     search files (see :func:`search_paths`)."""
     found = []
     filters = sorted(path.relative_to(output).as_posix() for path in (Path(output) / "search" / "filters").rglob("*.txt"))
-    for group, paths in {**search_paths(read_manifest(output)), "filters": filters}.items():
+    for group, paths in {**search_paths(output, read_manifest(output)), "filters": filters}.items():
         data = [(Path(output) / path).read_bytes() for path in paths]
         zipped = [gzip_size(d) for d in data]
         found.append((group, len(data), sum(map(len, data)), sum(zipped), max(zipped, default=0)))

@@ -7,6 +7,7 @@ from pelican import signals
 
 from mulu.settings import check_settings
 
+from . import precompress
 from .generator import DirectoryGenerator
 from .templating import add_common_filters
 
@@ -17,6 +18,7 @@ def add_mulu_settings(pelican_object):
     settings = pelican_object.settings
     settings.update(check_settings(settings, Path(settings["PATH"]).parent))
     settings["MULU_TODAY"] = settings["MULU_TODAY"] or dt.date.today()
+    precompress.switch(settings["MULU_PRECOMPRESS"])
 
 
 def get_generators(pelican_object):
@@ -31,3 +33,4 @@ def register():
     signals.initialized.connect(add_mulu_settings)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_filters)
+    signals.content_written.connect(precompress.written)

@@ -8,7 +8,9 @@ from markupsafe import Markup
 from mulu.government import government, image_relpaths
 from mulu.model import Registry
 from mulu.receipt import TEMPLATES
+from mulu.settings import resolve
 
+from .assets import asset_names
 from .directory import STATUS_SLUGS
 
 TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
@@ -32,6 +34,20 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
                        emblem_src=f"{siteurl}/{images['MULU_PSB_EMBLEM']}")
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
+    env.filters["asset"] = asset_url(asset_names(resolve(settings, "THEME")), settings.get("SITEURL", ""))
+
+
+def asset_url(names: dict[str, str], siteurl: str):
+    """The ``asset`` filter: a theme file's URL under its content-hashed name,
+    ``{{ "js/search.js"|asset }}`` (see :mod:`.assets`). A name the theme lacks fails the build.
+    The names come from the theme's files, which every page's key covers."""
+
+    def url(name: str) -> str:
+        if name not in names:
+            raise KeyError(f"模板引用的主题文件 {name} 不存在（theme/static/ 下有：{', '.join(sorted(names))}）")
+        return f"{siteurl}/{names[name]}"
+
+    return url
 
 
 def site_links(html: str, siteurl: str) -> Markup:

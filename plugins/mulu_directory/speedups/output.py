@@ -18,6 +18,7 @@ from typing import Callable
 from jinja2 import Template
 from pelican import signals
 
+from .. import precompress
 from .keys import Unkeyable, digest, encoded
 from .store import Memo, Store
 
@@ -254,6 +255,7 @@ def remove_with_empty_parents(root: Path, relpath: str) -> None:
     if not path.resolve().is_relative_to(root.resolve()):
         return
     path.unlink(missing_ok=True)
+    precompress.remove(root, relpath)
     for parent in path.parents:
         if parent == root or not parent.is_relative_to(root):
             return
