@@ -172,10 +172,34 @@ def renew(c, credit_code, until, document=None, receipts=None, registry=None, hi
                registry=registry, history=history, date=date)
 
 
-@task(help={**STEP_HELP, "reason": "移出原因", "document": "文号"})
-def remove(c, credit_code, reason=None, document=None, registry=None, history=None, date=None):
+@task(help={**STEP_HELP, "reason": "移出原因", "document": "文号", "inspection": "所依据的不合格检查的文书编号（可空）"})
+def remove(c, credit_code, reason=None, document=None, inspection=None, registry=None, history=None, date=None):
     """移出目录：状态改为已移出，保留该行与原因、文号。"""
-    run_script("remove", credit_code, reason=reason, document=document, registry=registry, history=history, date=date)
+    run_script("remove", credit_code, reason=reason, document=document, inspection=inspection, registry=registry,
+               history=history, date=date)
+
+
+# --- Supervision: 双随机抽取、检查结果 ----------------------------------------------------------------
+
+@task(help={**FILES_HELP, "date": "抽取日 YYYY-MM-DD（按这一天已备案的机构抽取，默认今天）", "round": "批次，如 2026-双随机-2",
+            "ratio": "抽取比例，如 5%", "min": "至少抽取的机构数", "beacon": "抽取前公布的随机数，来源之间用 / 分隔",
+            "source": "随机数由谁、何时、在何处公布", "focus_ratio": "重点对象的抽取比例（可空）"})
+def draw(c, round, ratio, beacon, source=None, min=0, focus_ratio=None, registry=None, history=None, date=None):
+    """双随机抽取：按公开随机数抽取检查对象与检查人员，任何人可复核（RFC 3797）。"""
+    run_script("draw", round=round, ratio=ratio, min=min, beacon=beacon, source=source, focus_ratio=focus_ratio,
+               registry=registry, history=history, date=date)
+
+
+@task(name="inspect", iterable=["items", "inspectors"], help={
+    **STEP_HELP, "date": "检查日期 YYYY-MM-DD（默认今天）", "round": "批次，如 2026-双随机-2", "items": "检查事项编码；可重复或用逗号分隔",
+    "result": "未发现问题、责令整改、整改完成或不合格", "document": "检查结果文书编号", "deadline": "整改期限（责令整改时）",
+    "inspectors": "检查人员编号（双随机抽查默认为抽中的两人）", "kind": "检查类别（默认按批次）", "note": "发现的问题"})
+def inspect_(c, credit_code, round, result, items=None, document=None, deadline=None, inspectors=None, kind=None,
+             note=None, registry=None, history=None, date=None):
+    """记录检查结果：写入 inspections.csv。"""
+    run_script("inspect_result", credit_code, round=round, items=items, result=result, document=document,
+               deadline=deadline, inspectors=inspectors, kind=kind, note=note, registry=registry, history=history,
+               date=date)
 
 
 @task(help={**STEP_HELP, "field": "字段名，如 address、phone", "value": "改正后的值", "reason": "更正原因"})

@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mulu.csvio import commit_files
 from mulu.sample import ANCHOR, generate
 from mulu.store import write_pair
+from mulu.supervision.sample import generate_supervision
+from mulu.supervision.store import render_supervision
+from mulu.validate import load_registry
 
 from .common import EXIT_OK, iso_date, parser, run
 
@@ -16,7 +20,12 @@ def body(ctx, args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     rows, events = generate(ctx.reference, ctx.settings, args.orgs, args.seed, args.anchor)
     write_pair(out / "registry.csv", rows, out / "history.csv", events)
-    print(f"已生成示例数据：{out / 'registry.csv'}（{len(rows)} 个机构）、{out / 'history.csv'}（{len(events)} 条记录）")
+    registry = load_registry(ctx.settings, args.anchor, out / "registry.csv", out / "history.csv")
+    supervision = generate_supervision(registry, args.seed, args.anchor)
+    commit_files({out / name: data for name, data in render_supervision(supervision).items()})
+    print(f"已生成示例数据：{out / 'registry.csv'}（{len(rows)} 个机构）、{out / 'history.csv'}（{len(events)} 条记录）；"
+          f"监督检查：{len(supervision.inspectors)} 名检查人员、{len(supervision.draws)} 个抽取批次、"
+          f"{len(supervision.inspections)} 条检查记录")
     return EXIT_OK
 
 
@@ -24,7 +33,7 @@ def main(argv=None) -> int:
     p = parser("生成示例（虚构）目录数据", files=False)
     p.add_argument("--orgs", type=int, default=300, help="机构数量（默认 300）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
-    p.add_argument("--out", default=".", help="输出目录，写入 registry.csv 与 history.csv")
+    p.add_argument("--out", default=".", help="输出目录，写入 registry.csv、history.csv 与监督检查的示例文件")
     p.add_argument("--anchor", type=iso_date, default=ANCHOR, help=f"状态围绕的日期（默认 {ANCHOR}）")
     return run(body, p.parse_args(argv))
 
