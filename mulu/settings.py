@@ -30,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     # worked in their place (调休), as YYYY-MM-DD strings.
     "MULU_HOLIDAYS": (),
     "MULU_WORKDAYS": (),
+    # Whether the site shows the inspector pool (names, units, whom each must not inspect) and who
+    # was drawn to inspect whom; False shows only how many inspectors the pool holds.
+    "MULU_PUBLISH_INSPECTORS": False,
     # The date statuses are computed for; None means the day of the build.
     "MULU_TODAY": None,
     # Marks every page as sample data while the shipped registry is fictional.
@@ -56,6 +59,8 @@ def check_settings(settings: dict) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
+    if not isinstance(merged["MULU_PUBLISH_INSPECTORS"], bool):
+        raise SettingsError(f"MULU_PUBLISH_INSPECTORS 必须是 True 或 False，现为 {merged['MULU_PUBLISH_INSPECTORS']!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):
         merged[key] = date_list(key, merged[key])
     today = merged["MULU_TODAY"]

@@ -23,9 +23,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 ALGORITHM = "RFC3797-mulu-1"
-INTEGER = re.compile(r"\d+")
-DECIMAL = re.compile(r"(\d+)\.(\d+)")
-PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+# ASCII digits and these separators only, written out, so that draw-core.js reads a beacon alike.
+INTEGER = re.compile(r"[0-9]+")
+DECIMAL = re.compile(r"([0-9]+)\.([0-9]+)")
+PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)%")
+SOURCE_SEPARATOR = re.compile(r"[/／]")
+VALUE_SEPARATOR = re.compile(r"[ \t\u3000,，、]+")
 MAX_SELECTIONS = 1 << 16  # the selection number is two bytes
 
 
@@ -44,10 +47,8 @@ class BeaconError(ValueError):
 def beacon_sources(text: str) -> list[list[str]]:
     """The values of each source of a beacon written as ``9319 / 2 5 12 8 10 / 9,18,26``:
     sources separated by ``/``, values by spaces or commas (full-width ones too)."""
-    text = text.replace("，", ",").replace("／", "/").replace("、", ",")
-    sources = [re.split(r"[\s,]+", part.strip()) for part in text.split("/")]
-    sources = [[value for value in values if value] for values in sources]
-    if not text.strip() or any(not values for values in sources):
+    sources = [[value for value in VALUE_SEPARATOR.split(part) if value] for part in SOURCE_SEPARATOR.split(text)]
+    if any(not values for values in sources):
         raise BeaconError("随机数不能为空，每个来源至少一个数；多个来源之间用 / 分隔，如「9319 / 2 5 12 8 10」")
     return sources
 

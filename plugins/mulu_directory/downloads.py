@@ -24,6 +24,7 @@ from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 from . import pieces
 from .pieces import Deflated
 from .site import Site, each
+from .supervision import download_tables
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -190,6 +191,9 @@ def data_package(site: Site) -> dict:
              "description": "工作表「机构名录」，表头为中文列名；备案台账见 history.csv", "schema": registry_schema},
             {"name": "history", "path": "history.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
+            *({"name": name.removesuffix(".csv"), "path": name, "format": "csv", "mediatype": "text/csv",
+               "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": table_schema(columns)}
+              for name, (columns, _) in download_tables(site).items()),
         ],
     }
 
@@ -233,11 +237,14 @@ def write_downloads(site: Site) -> None:
         path, key = f"data/{name}", site.data_key(name, made_from)
         if not site.reuse(path, key):
             site.write(path, make(), key)
+    supervision = download_tables(site)
+    for name, (columns, rows) in supervision.items():  # a few hundred rows: made every time
+        site.write(f"data/{name}", csv_file(columns, csv_lines([tuple(row[c.name] for c in columns) for row in rows])))
     site.write("data/datapackage.json", json.dumps(data_package(site), ensure_ascii=False, indent=1))
     sizes = {name: site.written[f"data/{name}"] for name in
-             ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
+             ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json", *supervision)}
     site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry.organisations),
-                events=len(registry.events))
+                events=len(registry.events), supervision=list(supervision))
 
 
 def registry_workbook(site: Site) -> bytes:

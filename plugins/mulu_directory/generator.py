@@ -11,7 +11,7 @@ from pelican.generators import Generator
 
 from mulu.settings import resolve
 
-from . import assets, downloads, feeds, lists, pages, parallel, search, sitemap, templating, verify
+from . import assets, downloads, feeds, lists, pages, parallel, search, sitemap, supervision, templating, verify
 from .cache import BuildCache, Keys, folder_beside
 from .loading import Loading
 from .site import Site
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # other stage wrote, so it runs last, in the main process.
 STAGES = (
     search.write_search, downloads.write_downloads, verify.write_verify, pages.write_pages, lists.write_lists,
-    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages,
+    feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages, supervision.write_supervision,
 )
 
 
@@ -47,6 +47,7 @@ class DirectoryGenerator(Generator):
         templating.configure(self.env, registry, today, self.site.settings)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, built once before any output
+        supervision.load(self.site)  # checked before any output too, and shared by both processes
         gc.freeze()
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 

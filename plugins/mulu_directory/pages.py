@@ -9,6 +9,7 @@ from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
 
 from .directory import Entry, OccupationView, entry_digests, events_digest
 from .site import Site
+from .supervision import inspections_digest, org_inspections
 
 # The Pelican page whose text tells readers how to object to a notice.
 OBJECTION_PAGE = "notice-objection"
@@ -34,10 +35,11 @@ def write_home(site: Site) -> None:
 def write_orgs(site: Site, entries: list[Entry]) -> None:
     """Each organisation's page and JSON twin, each only if what it is made from changed: the page
     shows the day, the twin only the status for it."""
-    page_keys = site.page_keys("org", [entry.digest for entry in entries])
+    page_keys = site.page_keys("org", [entry.digest + inspections_digest(site, entry.code) for entry in entries])
     twin_keys = site.data_keys("org.json", [entry.digest + entry.status.encode() for entry in entries])
     for entry, page_key, twin_key in zip(entries, page_keys, twin_keys):
-        site.render("org.html", f"org/{entry.code}/index.html", page_key, entry=entry)
+        site.render("org.html", f"org/{entry.code}/index.html", page_key, entry=entry,
+                    inspections=org_inspections(site, entry.code))
         path = f"org/{entry.code}.json"
         if not site.reuse(path, twin_key):
             site.write(path, json.dumps(org_record(entry), ensure_ascii=False, separators=(",", ":")), twin_key)
