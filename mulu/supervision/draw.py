@@ -72,7 +72,9 @@ def key_string(beacon: str) -> str:
 
 
 def canonical_beacon(beacon: str) -> str:
-    """The beacon as the record keeps it: sources separated by `` / ``, values by a space."""
+    """The beacon as the record keeps it: sources separated by `` / ``, values by a space.
+    Raises BeaconError for a beacon without a key string."""
+    key_string(beacon)
     return " / ".join(" ".join(values) for values in beacon_sources(beacon))
 
 

@@ -403,7 +403,7 @@ def check_supervision(folder: Path, reference_folder: Path, registry: Registry |
     supervision.draws = [Draw(*row) for row in rows[DRAWS_FILE]]
     supervision.inspections = [Inspection(*row) for row in rows[INSPECTIONS_FILE]]
     if problems or registry is None:  # the checks across files need every cell readable
-        return problems, None
+        return sorted(problems, key=lambda p: (p.file, p.line)), None
     check_inspectors(INSPECTORS_FILE, inspectors, registry, problems)
     unique(DRAWS_FILE, supervision.draws, lambda d: d.round, "round", "批次", problems)
     for row in supervision.draws:
