@@ -29,9 +29,10 @@ from .site import Site
 PAGE = "supervision/index.html"
 DRAWS_JSON = "supervision/draws.json"
 ROUND_FOLDER = "supervision/rounds/{slug}/"
-# The hashing scripts the page loads, copied from node_modules (pinned in package.json).
-VENDORED = {"supervision/md5.min.js": Path("node_modules/js-md5/build/md5.min.js"),
-            "supervision/sha256.min.js": Path("node_modules/js-sha256/build/sha256.min.js")}
+# The hashing scripts the page loads, copied from the project's node_modules (pinned in package.json).
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+VENDORED = {"supervision/md5.min.js": NODE_MODULES / "js-md5/build/md5.min.js",
+            "supervision/sha256.min.js": NODE_MODULES / "js-sha256/build/sha256.min.js"}
 
 _loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -150,7 +151,7 @@ def write_supervision(site: Site) -> None:
         write_round_lists(site, draw)
     site.write(DRAWS_JSON, draws_json(site))
     for relpath, source in VENDORED.items():
-        site.copy_asset(Path(site.settings["ROOT"]) / source, relpath)
+        site.copy_asset(source, relpath)
     pool = supervision.inspectors.values()
     site.render("supervision.html", PAGE,
                 items=[{"code": i.code, "item": i.item, "basis": i.basis, "method": i.method} for i in supervision.items.values()],
