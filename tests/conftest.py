@@ -7,6 +7,8 @@
 - ``fixture_files``: a folder with a 12-organisation ``registry.csv``/``history.csv`` (from the
   sample generator) whose first two names are ``HOSTILE_NAME`` (markup) and ``FORMULA_NAME`` (a
   spreadsheet formula); ``fixture_site``: that registry built like ``built_site``.
+- ``supervised_base``: a folder with an 80-organisation registry and its supervision files (pool,
+  draws, inspections) as ``invoke sample`` writes them; ``supervised``: a fresh copy of it per test.
 - ``static_server(folder)``: serves a folder over HTTP on 127.0.0.1 (in a thread) for the rest of
   the session and returns its base URL without a trailing slash, e.g. ``http://127.0.0.1:40123``.
 - ``site_url``: ``built_site`` served by ``static_server``.
@@ -81,6 +83,20 @@ def fixture_site(fixture_files, tmp_path_factory) -> Path:
     result = run_build(output, fixture_files / "registry.csv", fixture_files / "history.csv")
     assert result.returncode == 0, result.stderr
     return output
+
+
+@pytest.fixture(scope="session")
+def supervised_base(tmp_path_factory) -> Path:
+    from tests.supervision_support import write_supervised
+
+    return write_supervised(tmp_path_factory.mktemp("supervised"))
+
+
+@pytest.fixture
+def supervised(supervised_base, tmp_path) -> Path:
+    from tests.supervision_support import copy_files
+
+    return copy_files(supervised_base, tmp_path / "supervised")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from mulu.sample import generate
 from mulu.store import render_pair
 from mulu.supervision.schema import INSPECTION_COLUMNS
-from tests.supervision_support import REFERENCE, ROOT, SETTINGS, copy_files, write_supervised
+from tests.supervision_support import REFERENCE, ROOT, SETTINGS, copy_files
 
 DAY = "2026-11-27"
 ROUND = "2026-双随机-3"
@@ -47,9 +47,9 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> Path:
+def files(supervised_base, tmp_path_factory) -> Path:
     """Generated files with a draw and a result on the build day, so that they head the feed."""
-    folder = write_supervised(tmp_path_factory.mktemp("supervised"))
+    folder = copy_files(supervised_base, tmp_path_factory.mktemp("supervised-site-files"))
     done = invoke(folder, "draw", "--round", ROUND, "--ratio", "5%", "--min", "3", "--focus-ratio", "50%",
                   "--beacon", "2026138 / 05 11 17 20 26 30 / 14", "--source", "测试用：某期开奖号码", "--date", DAY)
     assert done.returncode == 0, done.stderr

@@ -6,62 +6,51 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
 from mulu.supervision.records import check_supervision
 from mulu.supervision.schema import DRAW_FIELDS, INSPECTION_FIELDS, INSPECTOR_FIELDS
 from mulu.validate import load_registry
 from tests.registry_files import read_rows, write_rows
-from tests.supervision_support import REFERENCE, ROOT, SETTINGS, copy_files, write_supervised
+from tests.supervision_support import REFERENCE, ROOT, SETTINGS
 
 ANCHOR_DAY = "2026-11-27"
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    return write_supervised(tmp_path_factory.mktemp("supervised"))
-
-
-@pytest.fixture
-def folder(base, tmp_path):
-    return copy_files(base, tmp_path / "files")
-
-
-def problems(folder) -> list[str]:
+def problems(supervised) -> list[str]:
     from mulu.sample import ANCHOR
 
-    registry = load_registry(SETTINGS, ANCHOR, folder / "registry.csv", folder / "history.csv")
-    return [str(p) for p in check_supervision(folder, REFERENCE.folder, registry)[0]]
+    registry = load_registry(SETTINGS, ANCHOR, supervised / "registry.csv", supervised / "history.csv")
+    return [str(p) for p in check_supervision(supervised, REFERENCE.folder, registry)[0]]
 
 
-def edit(folder, name: str, fields, index: int, **cells) -> int:
+def edit(supervised, name: str, fields, index: int, **cells) -> int:
     """Change cells of row ``index`` (0 = the first after the header); returns its line."""
-    rows = read_rows(folder / name)
+    rows = read_rows(supervised / name)
     rows[index].update(cells)
-    write_rows(folder / name, rows, fields)
+    write_rows(supervised / name, rows, fields)
     return index + 2
 
 
-def inspections(folder) -> list[dict[str, str]]:
-    return read_rows(folder / "inspections.csv")
+def inspections(supervised) -> list[dict[str, str]]:
+    return read_rows(supervised / "inspections.csv")
 
 
-def first(folder, **wanted) -> int:
-    return next(n for n, row in enumerate(inspections(folder)) if all(row[k] == v for k, v in wanted.items()))
+def first(supervised, **wanted) -> int:
+    return next(n for n, row in enumerate(inspections(supervised)) if all(row[k] == v for k, v in wanted.items()))
 
 
-def test_the_generated_files_are_valid(folder):
-    assert problems(folder) == []
+def test_the_generated_files_are_valid(supervised):
+    assert problems(supervised) == []
 
 
-def test_cell_rules_are_all_reported_at_once(folder):
-    kind_line = edit(folder, "inspections.csv", INSPECTION_FIELDS, 0, kind="抽查")
-    items_line = edit(folder, "inspections.csv", INSPECTION_FIELDS, 1, items="JC-01;JC-99")
-    date_line = edit(folder, "inspections.csv", INSPECTION_FIELDS, 2, date="2026-02-30", result="良好")
-    round_line = edit(folder, "inspections.csv", INSPECTION_FIELDS, 3, round="2026-抽查-1", inspectors="JC001;jc2")
-    id_line = edit(folder, "inspectors.csv", INSPECTOR_FIELDS, 1, id="JC-2")
-    ratio_line = edit(folder, "draws.csv", DRAW_FIELDS, 0, ratio="五成", eligible_sha256="abc")
-    assert problems(folder) == [
+def test_cell_rules_are_all_reported_at_once(supervised):
+    kind_line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, 0, kind="抽查")
+    items_line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, 1, items="JC-01;JC-99")
+    date_line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, 2, date="2026-02-30", result="良好")
+    round_line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, 3, round="2026-抽查-1", inspectors="JC001;jc2")
+    id_line = edit(supervised, "inspectors.csv", INSPECTOR_FIELDS, 1, id="JC-2")
+    ratio_line = edit(supervised, "draws.csv", DRAW_FIELDS, 0, ratio="五成", eligible_sha256="abc")
+    assert problems(supervised) == [
         f"draws.csv:{ratio_line}:ratio: 比例「五成」无效，应写作百分数，如 5%",
         f"draws.csv:{ratio_line}:eligible_sha256: 「abc」不是 64 位小写十六进制的 SHA-256 值",
         f"inspections.csv:{kind_line}:kind: 「抽查」不是允许的取值，应为 双随机抽查、专项检查、投诉核查、质量督导 之一",
@@ -74,18 +63,18 @@ def test_cell_rules_are_all_reported_at_once(folder):
     ]
 
 
-def test_rules_across_the_files_are_all_reported_at_once(folder):
-    rows = inspections(folder)
-    drawn = first(folder, kind="双随机抽查", result="未发现问题")
-    unknown = edit(folder, "inspections.csv", INSPECTION_FIELDS, drawn, credit_code="91310000000000000X")
-    other = first(folder, kind="专项检查")
-    category = edit(folder, "inspections.csv", INSPECTION_FIELDS, other, round=rows[other]["round"].replace("专项", "督导"))
-    order = first(folder, result="责令整改")
-    no_deadline = edit(folder, "inspections.csv", INSPECTION_FIELDS, order, deadline="", note="")
-    completed = first(folder, result="整改完成")
-    duplicate = edit(folder, "inspections.csv", INSPECTION_FIELDS, completed, document=rows[0]["document"],
+def test_rules_across_the_files_are_all_reported_at_once(supervised):
+    rows = inspections(supervised)
+    drawn = first(supervised, kind="双随机抽查", result="未发现问题")
+    unknown = edit(supervised, "inspections.csv", INSPECTION_FIELDS, drawn, credit_code="91310000000000000X")
+    other = first(supervised, kind="专项检查")
+    category = edit(supervised, "inspections.csv", INSPECTION_FIELDS, other, round=rows[other]["round"].replace("专项", "督导"))
+    order = first(supervised, result="责令整改")
+    no_deadline = edit(supervised, "inspections.csv", INSPECTION_FIELDS, order, deadline="", note="")
+    completed = first(supervised, result="整改完成")
+    duplicate = edit(supervised, "inspections.csv", INSPECTION_FIELDS, completed, document=rows[0]["document"],
                      round=rows[completed]["round"] + "0")
-    found = problems(folder)
+    found = problems(supervised)
     assert f"inspections.csv:{unknown}:credit_code: 91310000000000000X 不在 registry.csv 中" in found
     assert f"inspections.csv:{category}:round: 专项检查的批次应为 年份-专项-序号，这里是「{rows[other]['round'].replace('专项', '督导')}」" in found
     assert f"inspections.csv:{no_deadline}:deadline: 责令整改须写明整改期限" in found
@@ -94,61 +83,61 @@ def test_rules_across_the_files_are_all_reported_at_once(folder):
     assert any(p.startswith(f"inspections.csv:{duplicate}:result: 整改完成须在同一批次的责令整改之后") for p in found)
 
 
-def test_an_inspection_is_of_an_organisation_filed_on_its_day(folder):
-    row = first(folder, kind="专项检查", result="未发现问题")
-    line = edit(folder, "inspections.csv", INSPECTION_FIELDS, row, date="2015-01-05")
-    assert any(p.startswith(f"inspections.csv:{line}:date: ") and "不是已备案且在备案有效期内的机构" in p for p in problems(folder))
+def test_an_inspection_is_of_an_organisation_filed_on_its_day(supervised):
+    row = first(supervised, kind="专项检查", result="未发现问题")
+    line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, row, date="2015-01-05")
+    assert any(p.startswith(f"inspections.csv:{line}:date: ") and "不是已备案且在备案有效期内的机构" in p for p in problems(supervised))
 
 
-def test_a_drawn_inspection_needs_its_round_drawn_the_organisation_picked_and_the_drawn_inspectors(folder):
-    rows = inspections(folder)
+def test_a_drawn_inspection_needs_its_round_drawn_the_organisation_picked_and_the_drawn_inspectors(supervised):
+    rows = inspections(supervised)
     drawn = [n for n, row in enumerate(rows) if row["kind"] == "双随机抽查" and row["result"] == "未发现问题"]
-    unknown_round = edit(folder, "inspections.csv", INSPECTION_FIELDS, drawn[0], round="2026-双随机-9")
-    others = edit(folder, "inspections.csv", INSPECTION_FIELDS, drawn[1], inspectors="JC002;JC013")
-    found = problems(folder)
+    unknown_round = edit(supervised, "inspections.csv", INSPECTION_FIELDS, drawn[0], round="2026-双随机-9")
+    others = edit(supervised, "inspections.csv", INSPECTION_FIELDS, drawn[1], inspectors="JC002;JC013")
+    found = problems(supervised)
     assert f"inspections.csv:{unknown_round}:round: 批次「2026-双随机-9」不在 draws.csv 中：双随机抽查须先用 invoke draw 抽取" in found
     assert any(p.startswith(f"inspections.csv:{others}:inspectors: 双随机抽查须由抽中的检查人员") for p in found)
 
 
-def test_a_barred_inspector_and_a_team_of_one_are_refused(folder):
-    barred = next(row for row in read_rows(folder / "inspectors.csv") if row["excluded"])
+def test_a_barred_inspector_and_a_team_of_one_are_refused(supervised):
+    barred = next(row for row in read_rows(supervised / "inspectors.csv") if row["excluded"])
     code = barred["excluded"].split(";")[0]
-    row = first(folder, kind="专项检查")
-    line = edit(folder, "inspections.csv", INSPECTION_FIELDS, row, credit_code=code, inspectors=barred["id"])
-    found = [p for p in problems(folder) if p.startswith(f"inspections.csv:{line}:inspectors")]
+    row = first(supervised, kind="专项检查")
+    line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, row, credit_code=code, inspectors=barred["id"])
+    found = [p for p in problems(supervised) if p.startswith(f"inspections.csv:{line}:inspectors")]
     assert f"inspections.csv:{line}:inspectors: 每次检查至少两名检查人员" in found
     assert f"inspections.csv:{line}:inspectors: 检查人员 {barred['id']}（{barred['name']}）须回避该机构，不能参加检查" in found
 
 
-def test_a_draw_record_is_checked_by_drawing_again(folder):
-    draws = read_rows(folder / "draws.csv")
-    beacon = edit(folder, "draws.csv", DRAW_FIELDS, 0, beacon=draws[0]["beacon"].replace("/", "/ 1", 1))
-    digest = edit(folder, "draws.csv", DRAW_FIELDS, 1, eligible_sha256="0" * 64)
-    found = problems(folder)
+def test_a_draw_record_is_checked_by_drawing_again(supervised):
+    draws = read_rows(supervised / "draws.csv")
+    beacon = edit(supervised, "draws.csv", DRAW_FIELDS, 0, beacon=draws[0]["beacon"].replace("/", "/ 1", 1))
+    digest = edit(supervised, "draws.csv", DRAW_FIELDS, 1, eligible_sha256="0" * 64)
+    found = problems(supervised)
     assert any(p.startswith(f"draws.csv:{beacon}:picks: 按记录的随机数重新抽取，抽中的机构依次为") for p in found)
     assert any(p.startswith(f"draws.csv:{digest}:eligible_sha256: 按 {draws[1]['date']} 的目录重新计算为") for p in found)
 
 
-def test_a_pool_naming_an_unknown_organisation_or_an_id_twice_is_refused(folder):
-    pool = read_rows(folder / "inspectors.csv")
-    unknown = edit(folder, "inspectors.csv", INSPECTOR_FIELDS, 0, excluded="91310000000000000X")
-    twice = edit(folder, "inspectors.csv", INSPECTOR_FIELDS, 3, id=pool[2]["id"])
-    found = problems(folder)
+def test_a_pool_naming_an_unknown_organisation_or_an_id_twice_is_refused(supervised):
+    pool = read_rows(supervised / "inspectors.csv")
+    unknown = edit(supervised, "inspectors.csv", INSPECTOR_FIELDS, 0, excluded="91310000000000000X")
+    twice = edit(supervised, "inspectors.csv", INSPECTOR_FIELDS, 3, id=pool[2]["id"])
+    found = problems(supervised)
     assert f"inspectors.csv:{unknown}:excluded: 回避机构 91310000000000000X 不在 registry.csv 中" in found
     assert f"inspectors.csv:{twice}:id: 人员编号「{pool[2]['id']}」与第 4 行重复" in found
 
 
-def test_a_removal_citing_no_such_failure_is_refused(folder):
-    history = read_rows(folder / "history.csv")
+def test_a_removal_citing_no_such_failure_is_refused(supervised):
+    history = read_rows(supervised / "history.csv")
     index = next(n for n, row in enumerate(history) if row["event"] == "移出")
-    line = edit(folder, "history.csv", None, index, note=history[index]["note"] + "；依据检查：沪职鉴督〔2026〕999号")
-    assert problems(folder) == [f"history.csv:{line}:note: 所依据的检查「沪职鉴督〔2026〕999号」不在 inspections.csv 中"]
+    line = edit(supervised, "history.csv", None, index, note=history[index]["note"] + "；依据检查：沪职鉴督〔2026〕999号")
+    assert problems(supervised) == [f"history.csv:{line}:note: 所依据的检查「沪职鉴督〔2026〕999号」不在 inspections.csv 中"]
 
 
-def test_invoke_validate_lists_them_and_exits_1(folder):
-    line = edit(folder, "inspections.csv", INSPECTION_FIELDS, 0, items="JC-77")
-    done = subprocess.run([sys.executable, "-m", "invoke", "validate", "--registry", str(folder / "registry.csv"),
-                           "--history", str(folder / "history.csv"), "--date", ANCHOR_DAY],
+def test_invoke_validate_lists_them_and_exits_1(supervised):
+    line = edit(supervised, "inspections.csv", INSPECTION_FIELDS, 0, items="JC-77")
+    done = subprocess.run([sys.executable, "-m", "invoke", "validate", "--registry", str(supervised / "registry.csv"),
+                           "--history", str(supervised / "history.csv"), "--date", ANCHOR_DAY],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1
     assert f"inspections.csv:{line}:items: 检查事项「JC-77」不在抽查事项清单中" in done.stdout

@@ -30,6 +30,7 @@ PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)%")
 SOURCE_SEPARATOR = re.compile(r"[/／]")
 VALUE_SEPARATOR = re.compile(r"[ \t\u3000,，、]+")
 MAX_SELECTIONS = 1 << 16  # the selection number is two bytes
+INSPECTORS_PER_ORGANISATION = 2  # local rules ask for at least two inspectors per inspection
 
 
 class TooFewInspectors(ValueError):
@@ -158,9 +159,6 @@ class Outcome:
     picks: tuple[str, ...]
     inspectors: tuple[tuple[str, ...], ...]  # for each of focus_picks + picks
     steps: tuple[tuple[int, str, int, int], ...]
-
-
-INSPECTORS_PER_ORGANISATION = 2
 
 
 def run_draw(beacon: str, candidates: Candidates, ratio: Fraction, minimum: int,
