@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 from mulu.supervision.records import check_supervision
 from mulu.supervision.schema import DRAW_FIELDS, INSPECTION_FIELDS, INSPECTOR_FIELDS
 from mulu.validate import load_registry
@@ -142,3 +141,27 @@ def test_invoke_validate_lists_them_and_exits_1(supervised):
     assert done.returncode == 1
     assert f"inspections.csv:{line}:items: 检查事项「JC-77」不在抽查事项清单中" in done.stdout
     assert "共 1 个错误" in done.stdout.splitlines()[-1]
+
+
+def test_draws_pick_only_organisations_filed_that_day_and_inspectors_who_need_not_stand_aside(supervised):
+    """Forty draws over four days, a third of the registry each: every pick was 已备案 and within
+    its term that day, though on each day some organisations were under notice or removed."""
+    import datetime as dt
+
+    from mulu.sample import ANCHOR
+    from mulu.supervision import draw as rfc
+    from mulu.supervision.records import candidates, load_supervision
+
+    registry = load_registry(SETTINGS, ANCHOR, supervised / "registry.csv", supervised / "history.csv")
+    supervision = load_supervision(supervised / "registry.csv", REFERENCE.folder, registry)
+    for day in (dt.date(2024, 3, 1), dt.date(2025, 6, 30), dt.date(2026, 1, 5), ANCHOR):
+        state = {code: [e for e in org.events if e.date <= day][-1:] for code, org in registry.organisations.items()}
+        filed = {code for code, last in state.items()
+                 if last and last[0].status == "已备案" and last[0].valid_from <= day <= last[0].valid_until}
+        assert any(last and last[0].status in ("公示中", "已移出") for last in state.values())
+        pool = candidates(registry, supervision, day, True)
+        for seed in range(10):
+            outcome = rfc.run_draw(f"{seed} / {day.toordinal()}", pool, rfc.parse_ratio("33%"), 3, rfc.parse_ratio("50%"))
+            assert set(outcome.focus_picks + outcome.picks) <= filed
+            for code, team in zip(outcome.focus_picks + outcome.picks, outcome.inspectors):
+                assert not any(code in supervision.inspectors[i].excluded for i in team)

@@ -273,8 +273,6 @@ def check_draw(check: RowChecker, row: Draw, registry: Registry, supervision: Su
     except rfc.BeaconError as exc:
         check.problem("beacon", str(exc))
         return
-    if row.ratio is None:
-        return
     if row.beacon != rfc.canonical_beacon(row.beacon):
         check.problem("beacon", f"请写作「{rfc.canonical_beacon(row.beacon)}」（来源之间用 / 分隔，数之间用一个空格）")
     earlier = [i for i in supervision.inspections if i.date < row.date]
