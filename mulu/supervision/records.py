@@ -98,9 +98,6 @@ class Supervision:
     def draw(self, round_name: str) -> Draw | None:
         return next((d for d in self.draws if d.round == round_name), None)
 
-    def of_org(self, credit_code: str) -> list[Inspection]:
-        return [i for i in self.inspections if i.credit_code == credit_code]
-
     def by_document(self, document: str) -> Inspection | None:
         return next((i for i in self.inspections if i.document == document), None)
 

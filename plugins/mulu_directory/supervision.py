@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ _loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class Loaded:
     supervision: Supervision
     digest: bytes  # of the supervision files as read: in the keys of what shows them
+    by_org: dict[str, list[Inspection]]  # each organisation's inspections, for its page
 
 
 def load(site: Site) -> Loaded:
@@ -52,7 +54,10 @@ def load(site: Site) -> Loaded:
         folder = supervision_folder(registry_path)
         files = [folder / name for name in (INSPECTORS_FILE, DRAWS_FILE, INSPECTIONS_FILE)]
         digest = hashlib.blake2b(b"".join(p.read_bytes() if p.exists() else b"-" for p in files), digest_size=16).digest()
-        _loaded[site] = Loaded(supervision, digest)
+        by_org = defaultdict(list)
+        for inspection in supervision.inspections:
+            by_org[inspection.credit_code].append(inspection)
+        _loaded[site] = Loaded(supervision, digest, by_org)
     return _loaded[site]
 
 
@@ -71,19 +76,23 @@ def round_slug(round_name: str) -> str:
 def org_inspections(site: Site, credit_code: str) -> list[dict]:
     """An organisation's inspections as plain records for its page, the one its removal cites
     marked so that the page can link them."""
-    supervision = load(site).supervision
-    items = supervision.items
+    loaded = load(site)
+    own = loaded.by_org.get(credit_code)
+    if not own:
+        return []
+    items = loaded.supervision.items
     cited = {m[1].strip() for e in site.registry.organisations[credit_code].events
              if e.event == "移出" and (m := CITATION.search(e.note))}
     return [{"anchor": f"inspection-{number}", "date": i.date, "round": i.round, "kind": i.kind,
              "checked": [f"{code} {items[code].item}" for code in i.items], "result": i.result, "deadline": i.deadline,
              "document": i.document, "note": i.note, "cited": i.document in cited}
-            for number, i in enumerate(supervision.of_org(credit_code), start=1)]
+            for number, i in enumerate(own, start=1)]
 
 
 def inspections_digest(site: Site, credit_code: str) -> bytes:
     """What an organisation's inspections on its page are made from, for the page's key."""
-    return hashlib.blake2b(repr(org_inspections(site, credit_code)).encode(), digest_size=16).digest()
+    shown = org_inspections(site, credit_code)
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).digest() if shown else b""
 
 
 # --- the supervision page ----------------------------------------------------------------------
