@@ -26,5 +26,8 @@ FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = 
 STATIC_PATHS = []
 DELETE_OUTPUT_DIRECTORY = False  # unchanged files stay untouched, so deploys move only what changed
 CACHE_CONTENT = False
+# Pelican's own content cache stays off (CACHE_CONTENT); this is what its --ignore-cache option
+# turns off, and mulu's build cache follows it (see MULU_BUILD_CACHE in mulu/settings.py).
+LOAD_CONTENT_CACHE = True
 
 MULU_SAMPLE_DATA = True  # the shipped registry is fictional: every page says so

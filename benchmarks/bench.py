@@ -79,7 +79,7 @@ def median_time(action, repeat: int) -> float:
 def fresh(folder: Path) -> Path:
     """An empty folder; for a site, without the build cache beside it either."""
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.rmtree(plain.plugin_module("cache").folder_beside(folder), ignore_errors=True)
+    shutil.rmtree(plain.plugin_module("speedups.store").folder_beside(folder), ignore_errors=True)
     return folder
 
 

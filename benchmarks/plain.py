@@ -40,14 +40,16 @@ def pelican_settings(conf: Path) -> dict:
 
 
 def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, output: Path) -> int:
-    pages, site_module, templating, verify = (plugin_module(n) for n in ("pages", "site", "templating", "verify"))
+    pages, site_module, templating, verify, output_module, collector = (
+        plugin_module(n) for n in ("pages", "site", "templating", "verify", "speedups.output", "speedups.collector"))
     conf = pelican_settings(ROOT / "pelicanconf.py")
     settings = {**conf, **check_settings(conf), "ROOT": ROOT,
                 "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path)}
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
-    registry = load_registry(settings, today)
-    site = site_module.Site(registry, today, settings, env, output)
-    templating.configure(env, registry, today, site.settings)
+    with collector.paused_collector():  # as the build loads
+        registry = load_registry(settings, today)
+    site = site_module.Site(registry, today, settings, env, output_module.Output(output))
+    templating.configure(env, registry, site.settings)
     verify.configure(env, registry)
     pages.write_orgs(site, site.directory.entries)
     return len(site.written)

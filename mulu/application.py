@@ -18,9 +18,9 @@ import yaml
 
 from .grants import Grant, format_occupations, normalize_occupations
 from .problems import InvalidInput, Problem
-from .schema import REGISTRY_COLUMNS, REGISTRY_FIELDS
+from .schema import NOTICE, REGISTRY_COLUMNS, REGISTRY_FIELDS
 from .validate import fold_name, parse_date, row_problems
-from .workflow import NOTICE, Book, levels_text, notice_period, parse_entries
+from .workflow import Book, notice_period, parse_entries
 
 TITLES = {c.name: c.title for c in REGISTRY_COLUMNS}
 FIELDS: dict[str, str] = {  # in the order of the form
@@ -254,7 +254,7 @@ def narrowed(app: Application, applied: list[Grant], selected: list[str], book: 
         if asked is None:
             messages.append(f"{grant.title}（{grant.code}）不在申请的职业中；遴选只能缩小申请范围")
         elif not set(grant.levels) <= set(asked.levels):
-            messages.append(f"{grant.title}的等级超出了申请的等级（{levels_text(asked.levels, book.reference)}）")
+            messages.append(f"{grant.title}的等级超出了申请的等级（{book.reference.levels_text(asked.levels)}）")
     app.problems += [Problem(app.label, "--occupations", "occupations", m) for m in messages]
     return grants
 

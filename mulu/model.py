@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from dataclasses import dataclass, field
 
 from .grants import Grant
 from .reference import Reference
+from .schema import NOTICE, REMOVED
 
-# What the public is shown, computed for a given day.
-NOTICE = "公示中"
+# What the public is shown, computed for a given day: NOTICE and REMOVED as the registry says.
 VALID = "有效"
 EXPIRING = "即将到期"
 EXPIRED = "已过期"
-REMOVED = "已移出"
 NOT_YET_VALID = "未生效"
 PUBLIC_STATUSES = (NOTICE, VALID, EXPIRING, EXPIRED, REMOVED, NOT_YET_VALID)
 
@@ -62,9 +59,9 @@ class Organisation:
 
     def public_status(self, today: dt.date, warning_days: int = 90) -> str:
         """The status a reader should see on ``today``."""
-        if self.status == "公示中":
+        if self.status == NOTICE:
             return NOTICE
-        if self.status == "已移出":
+        if self.status == REMOVED:
             return REMOVED
         if today < self.valid_from:
             return NOT_YET_VALID
@@ -92,14 +89,6 @@ class Registry:
     # cache's key).
     digests: dict[str, bytes] = field(default_factory=dict)
 
-    def __reduce__(self):
-        """Pickled column by column (each organisation's events found again by credit code): the
-        build hands the whole model from one process to another, and this is several times
-        faster than object by object."""
-        orgs = list(self.organisations.values())
-        return (registry_from_columns, (columns(orgs, ORGANISATION_COLUMNS), columns(self.events, EVENT_COLUMNS),
-                                        self.reference, self.digests))
-
     def by_filing_no(self, filing_no: str) -> Organisation | None:
         return next((o for o in self.organisations.values() if o.filing_no == filing_no), None)
 
@@ -107,22 +96,3 @@ class Registry:
         """An organisation by credit code or 备案编号."""
         return self.organisations.get(key) or self.by_filing_no(key)
 
-
-# The fields a pickled registry sends column by column: an organisation's events are its own.
-ORGANISATION_COLUMNS = [f.name for f in fields(Organisation) if f.name != "events"]
-EVENT_COLUMNS = [f.name for f in fields(Event)]
-
-
-def columns(records: list, names: list[str]) -> list[list]:
-    return [list(map(attrgetter(name), records)) for name in names]
-
-
-def registry_from_columns(organisation_columns, event_columns, reference: Reference, digests: dict[str, bytes]) -> Registry:
-    events = list(map(Event, *event_columns))
-    per_org = defaultdict(list)
-    for event in events:
-        per_org[event.credit_code].append(event)
-    orgs = list(map(Organisation, *organisation_columns))
-    for org in orgs:
-        org.events = per_org[org.credit_code]
-    return Registry({org.credit_code: org for org in orgs}, events, reference, digests)

@@ -9,7 +9,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .grants import parse_occupations
 from .reference import Reference
-from .workflow import levels_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The events after which the filing's receipt is (re)issued.
@@ -28,7 +27,7 @@ def render_receipt(row: dict[str, str], events: list[dict[str, str]], reference:
     filing = next(e for e in reversed(own) if e["event"] == "备案")
     issued = next(e for e in reversed(own) if e["event"] in ISSUING_EVENTS)
     occupations = [
-        {"code": g.code, "title": g.title, "levels": levels_text(g.levels, reference),
+        {"code": g.code, "title": g.title, "levels": reference.levels_text(g.levels),
          "labels": "、".join(reference.levels[level].label for level in g.levels)}
         for g in grants
     ]

@@ -69,6 +69,13 @@ class Reference:
             for row in read_rows(self.folder / "skill-levels.csv")
         }
 
+    def levels_text(self, levels) -> str:
+        """Levels as people read them: ``五级至三级`` for a run, ``四级、二级`` with gaps, ``三级``."""
+        ordered = sorted(set(levels), reverse=True)
+        names = [self.levels[level].name for level in ordered]
+        is_run = len(ordered) > 1 and ordered[0] - ordered[-1] == len(ordered) - 1
+        return f"{names[0]}至{names[-1]}" if is_run else "、".join(names)
+
     @cached_property
     def provinces(self) -> dict[str, str]:
         return {row["code"]: row["name"] for row in read_rows(self.folder / "provinces.csv")}

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from .model import PUBLIC_STATUSES, Registry
-from .schema import ORG_TYPES, STATUSES
+from .schema import FILED, NOTICE, ORG_TYPES, STATUSES
 
 
 def table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
@@ -18,10 +18,10 @@ def staff_report(registry: Registry, today: dt.date, warning_days: int) -> str:
     orgs = list(registry.organisations.values())
     public = Counter(o.public_status(today, warning_days) for o in orgs)
     by_type = Counter((o.org_type, o.status) for o in orgs)
-    expiring = sorted((o for o in orgs if o.status == "已备案" and 0 <= (o.valid_until - today).days <= warning_days),
+    expiring = sorted((o for o in orgs if o.status == FILED and 0 <= (o.valid_until - today).days <= warning_days),
                       key=lambda o: o.valid_until)
-    waiting = sorted((o for o in orgs if o.status == "公示中" and o.notice_until < today), key=lambda o: o.notice_until)
-    noticing = sorted((o for o in orgs if o.status == "公示中" and o.notice_until >= today), key=lambda o: o.notice_until)
+    waiting = sorted((o for o in orgs if o.status == NOTICE and o.notice_until < today), key=lambda o: o.notice_until)
+    noticing = sorted((o for o in orgs if o.status == NOTICE and o.notice_until >= today), key=lambda o: o.notice_until)
     lines = [f"## 目录概况（{today}）", "", f"共 {len(orgs)} 个机构，{len(registry.events)} 条记录。", ""]
     lines += ["### 按状态", ""]
     lines += table(("状态", *STATUSES), [("机构数", *(sum(by_type[t, s] for t in ORG_TYPES) for s in STATUSES))])

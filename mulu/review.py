@@ -17,9 +17,9 @@ from pathlib import Path
 from .grants import Grant, parse_occupations
 from .problems import Refused, errors
 from .reference import Reference
-from .schema import HISTORY_FIELDS, REGISTRY_COLUMNS
+from .schema import FILED, HISTORY_FIELDS, NOTICE, REGISTRY_COLUMNS, REMOVED
 from .validate import validate_files
-from .workflow import grant_text, levels_text
+from .workflow import grant_text
 
 TITLES = {c.name: c.title for c in REGISTRY_COLUMNS}
 # Not worth a reviewer's attention: every change moves ``updated``.
@@ -86,16 +86,16 @@ def occupation_changes(old: dict[str, str], new: dict[str, str], reference: Refe
     before, after = grants_of(old), grants_of(new)
     found = [f"新增 {grant_text(g, reference)}" for code, g in after.items() if code not in before]
     found += [f"减少 {grant_text(g, reference)}" for code, g in before.items() if code not in after]
-    found += [f"{g.title}（{code}）等级 {levels_text(before[code].levels, reference)} → {levels_text(g.levels, reference)}"
+    found += [f"{g.title}（{code}）等级 {reference.levels_text(before[code].levels)} → {reference.levels_text(g.levels)}"
               for code, g in after.items() if code in before and before[code].levels != g.levels]
     return found
 
 
 def status_line(old: dict[str, str], new: dict[str, str]) -> str:
     line = f"**{new['name']}**（{new['credit_code']}）：{old['status']} → **{new['status']}**"
-    if new["status"] == "已备案" and old["status"] == "公示中":
+    if new["status"] == FILED and old["status"] == NOTICE:
         line += f"，备案编号 {new['filing_no']}，有效期 {new['valid_from']} 至 {new['valid_until']}"
-    elif new["status"] == "已移出":
+    elif new["status"] == REMOVED:
         line += f"，{new['status_note']}"
     return line
 

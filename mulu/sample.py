@@ -15,7 +15,7 @@ from . import codes
 from .dates import add_working_days, add_years, term_end
 from .grants import Grant, format_occupations
 from .reference import Reference
-from .schema import REGISTRY_FIELDS
+from .schema import FILED, NOTICE, REGISTRY_FIELDS, REMOVED
 
 ANCHOR = dt.date(2026, 11, 27)  # the day the sample's statuses are arranged around
 
@@ -163,13 +163,13 @@ class SampleGenerator:
         return Life(row, self.grants(rng.choices((1, 2, 3, 4, 6), weights=(35, 30, 18, 12, 5))[0]))
 
     def notice(self, life: Life, start: dt.date) -> None:
-        life.row.update(status="公示中", notice_from=start.isoformat(),
+        life.row.update(status=NOTICE, notice_from=start.isoformat(),
                         notice_until=add_working_days(start, self.settings["MULU_NOTICE_WORKING_DAYS"]).isoformat())
         life.record(start, "公示", note="材料审核通过，进入公示")
 
     def approve(self, life: Life, day: dt.date) -> None:
         term = self.settings["MULU_TERM_YEARS"]
-        life.row.update(status="已备案", valid_from=day.isoformat(),
+        life.row.update(status=FILED, valid_from=day.isoformat(),
                         valid_until=term_end(day, term).isoformat())
         life.record(day, "备案", self.document(day), "公示无异议，予以备案")
 
@@ -214,7 +214,7 @@ class SampleGenerator:
             day = min(day + dt.timedelta(days=rng.randint(10, 60)), anchor, until)
             reason = rng.choice(REMOVAL_REASONS)
             document = self.document(day)
-            life.row.update(status="已移出", status_note=f"{reason}（{document}）")
+            life.row.update(status=REMOVED, status_note=f"{reason}（{document}）")
             life.record(day, "移出", document, reason)
             return
         if until < anchor and rng.random() < 0.7 and fate >= 0.12:  # renewed before expiry
@@ -237,7 +237,7 @@ class SampleGenerator:
 
     def assign_filing_numbers(self, lives: list[Life]) -> None:
         """Numbers in order of approval, as the bureau hands them out."""
-        filed = sorted((l for l in lives if l.row["status"] != "公示中"),
+        filed = sorted((l for l in lives if l.row["status"] != NOTICE),
                        key=lambda l: (l.events[1]["date"], l.row["credit_code"]))
         for sequence, life in enumerate(filed, start=1):
             life.row["filing_no"] = f"S{life.row['national_code']}{self.settings['MULU_PROVINCE_CODE']}{sequence:06d}"

@@ -57,5 +57,7 @@ HISTORY_FIELDS = tuple(c.name for c in HISTORY_COLUMNS)
 
 ORG_TYPES = ("企业", "行业协会", "职业院校", "其他")
 SCOPES = ("本市遴选", "属地备案")
-STATUSES = ("公示中", "已备案", "已移出")
+# registry.csv's status column: where filing has left the organisation.
+NOTICE, FILED, REMOVED = "公示中", "已备案", "已移出"
+STATUSES = (NOTICE, FILED, REMOVED)
 EVENTS = ("公示", "备案", "变更", "延续", "移出", "更正")

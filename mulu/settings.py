@@ -39,6 +39,10 @@ DEFAULTS: dict[str, object] = {
     "MULU_SAMPLE_DATA": False,
     # Processes that build the site: 2 renders on two cores (a forked worker), 1 in one process.
     "MULU_BUILD_PROCESSES": 2,
+    # The build cache beside the output folder (<output>.build-cache): a rebuild makes again only
+    # what changed. False (or Pelican's --ignore-cache, or invoke build --no-cache) builds from
+    # scratch without reading or writing it.
+    "MULU_BUILD_CACHE": True,
 }
 
 
@@ -61,6 +65,8 @@ def check_settings(settings: dict) -> dict:
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
     if not isinstance(merged["MULU_PUBLISH_INSPECTORS"], bool):
         raise SettingsError(f"MULU_PUBLISH_INSPECTORS 必须是 True 或 False，现为 {merged['MULU_PUBLISH_INSPECTORS']!r}")
+    if not isinstance(merged["MULU_BUILD_CACHE"], bool):
+        raise SettingsError(f"MULU_BUILD_CACHE 必须是 True 或 False，现为 {merged['MULU_BUILD_CACHE']!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):
         merged[key] = date_list(key, merged[key])
     today = merged["MULU_TODAY"]

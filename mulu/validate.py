@@ -4,12 +4,10 @@ problems, and the loader that turns a valid pair into a :class:`~mulu.model.Regi
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Callable
 from functools import lru_cache
@@ -21,7 +19,7 @@ from .grants import Grant, format_occupations, parse_occupations
 from .model import Event, Organisation, Registry
 from .problems import WARNING, InvalidInput, Problem, errors
 from .reference import Reference
-from .schema import EVENTS, HISTORY_FIELDS, ORG_TYPES, REGISTRY_FIELDS, SCOPES, STATUSES
+from .schema import EVENTS, FILED, HISTORY_FIELDS, NOTICE, ORG_TYPES, REGISTRY_FIELDS, REMOVED, SCOPES, STATUSES
 from .settings import resolve
 
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -210,12 +208,12 @@ def check_credit_code(check: RowChecker, code: str, org_type: str, scope: str, p
 
 
 def check_filing_no(check: RowChecker, filing_no: str, scope: str, status: str, province: str) -> None:
-    if status == "公示中":
+    if status == NOTICE:
         if filing_no:
             check.problem("filing_no", "公示中的机构尚无备案编号，请留空")
         return
     if not filing_no:
-        if status in ("已备案", "已移出"):
+        if status in (FILED, REMOVED):
             check.problem("filing_no", f"状态为{status}时备案编号必填")
         return
     parsed = codes.parse_filing_no(filing_no)
@@ -233,9 +231,9 @@ def check_filing_no(check: RowChecker, filing_no: str, scope: str, status: str, 
 def check_dates(check: RowChecker, org: Organisation, raw: tuple[str, str]) -> None:
     """``raw`` holds the valid_from and valid_until cells as written."""
     for column, cell in zip(("valid_from", "valid_until"), raw):
-        if org.status == "公示中" and cell:
+        if org.status == NOTICE and cell:
             check.problem(column, "公示中的机构尚未备案，备案有效期请留空")
-        elif org.status in ("已备案", "已移出") and not cell:
+        elif org.status in (FILED, REMOVED) and not cell:
             check.problem(column, f"状态为{org.status}时备案有效期必填")
     if org.valid_from and org.valid_until and org.valid_from >= org.valid_until:
         check.problem("valid_until", "备案有效期止须晚于备案有效期起")
@@ -254,7 +252,7 @@ def read_organisations(table: Table, reference: Reference, settings: dict, sink:
         check = RowChecker(table.label, org.line, sink)
         check_credit_code(check, org.credit_code, org.org_type, org.scope, province)
         check_filing_no(check, org.filing_no, org.scope, org.status, province)
-        if org.status == "已移出" and not org.status_note:
+        if org.status == REMOVED and not org.status_note:
             check.problem("status_note", "已移出的机构须写明移出原因及文号")
         check_dates(check, org, raw)
     return orgs
@@ -268,6 +266,14 @@ def row_problems(label: str, cells: dict[str, str], reference: Reference, settin
     sink: list[Problem] = []
     read_organisations(table, reference, settings, sink)
     return sink
+
+
+def check_across(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
+    """Every rule that ties one organisation's row to the others'. Rebuilds that validate again
+    only the organisations whose rows changed run this on all of them: a rule of this kind
+    belongs here, or a rebuild would not apply it."""
+    check_uniqueness(label, orgs, sink)
+    check_order(label, orgs, sink)
 
 
 def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
@@ -285,6 +291,9 @@ def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) 
     unique("credit_code", lambda o: o.credit_code, "统一社会信用代码")
     unique("name", lambda o: fold_name(o.name), "机构名称（全角/半角、空格视为相同）")
     unique("filing_no", lambda o: o.filing_no, "备案编号")
+
+
+def check_order(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
     for previous, org in zip(orgs, orgs[1:]):
         if org.credit_code and previous.credit_code and org.credit_code < previous.credit_code:
             sink.append(Problem(label, org.line, "credit_code", "行未按统一社会信用代码排序，请运行 invoke normalize 重新排序"))
@@ -297,7 +306,7 @@ def read_events(table: Table, reference: Reference, sink: list[Problem]) -> list
     return [Event(line, *values) for line, values in zip(table.lines, zip(*(columns[f] for f in EVENT_FIELDS)))]
 
 
-STATUS_AFTER = {"公示": "公示中", "备案": "已备案", "移出": "已移出"}
+STATUS_AFTER = {"公示": NOTICE, "备案": FILED, "移出": REMOVED}
 
 
 def check_ledger(label: str, org: Organisation, events: list[Event], registry_label: str, sink: list[Problem]) -> None:
@@ -346,7 +355,7 @@ def expiry_warnings(label: str, orgs: list[Organisation], today: dt.date, days: 
     return [
         Problem(label, org.line, "valid_until", f"备案将于 {org.valid_until} 到期（{(org.valid_until - today).days} 天后），请提醒机构办理延续", WARNING)
         for org in orgs
-        if org.status == "已备案" and org.valid_until and 0 <= (org.valid_until - today).days <= days
+        if org.status == FILED and org.valid_until and 0 <= (org.valid_until - today).days <= days
     ]
 
 
@@ -370,24 +379,11 @@ class Report:
                 f"{self.history_label}：{len(self.registry.events)} 条记录；校验通过")
 
 
-@contextmanager
-def bulk_allocation():
-    """Pause the cyclic garbage collector while loading: the model's hundreds of thousands of
-    acyclic objects would otherwise trigger repeated full collections for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate_files(registry_path: str | Path, history_path: str | Path, reference: Reference,
                    settings: dict, today: dt.date) -> Report:
     """Check a registry and its history; never writes to either."""
     recover(Path(registry_path).parent)  # before the shared lock: recovering needs it exclusively
-    with bulk_allocation(), read_lock(Path(registry_path).parent):
+    with read_lock(Path(registry_path).parent):
         return _validate_files(Path(registry_path), Path(history_path), reference, settings, today)
 
 
@@ -404,7 +400,7 @@ def _validate_files(registry_path: Path, history_path: Path, reference: Referenc
     registry_table = read_table(registry_path, REGISTRY_FIELDS)
     problems.extend(registry_table.problems)
     orgs = read_organisations(registry_table, reference, settings, problems)
-    check_uniqueness(registry_table.label, orgs, problems)
+    check_across(registry_table.label, orgs, problems)
     history_table = read_table(history_path, HISTORY_FIELDS)
     problems.extend(history_table.problems)
     events = []

@@ -31,9 +31,8 @@ from typing import NamedTuple
 from . import codes
 from .model import Event, Organisation, Registry
 from .reference import Reference
-from .schema import EVENTS, STATUSES
+from .schema import EVENTS, FILED, NOTICE, REMOVED, STATUSES
 
-FILED, NOTICE, REMOVED = "已备案", "公示中", "已移出"
 AUTHORISED, NOT_AUTHORISED, UNKNOWN = "authorised", "not_authorised", "unknown"
 OCCUPATION_SHAPE = re.compile(r"\d-\d\d-\d\d-\d\d")
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")

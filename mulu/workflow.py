@@ -22,13 +22,12 @@ from .grants import Grant, format_occupations, normalize_occupations, parse_occu
 from .model import Organisation, Registry
 from .problems import InvalidInput, Problem, Refused, errors
 from .reference import Reference
-from .schema import HISTORY_FIELDS, REGISTRY_COLUMNS, REGISTRY_FIELDS
+from .schema import FILED, HISTORY_FIELDS, NOTICE, REGISTRY_COLUMNS, REGISTRY_FIELDS, REMOVED
 from .store import render_pair
 from .supervision.records import Supervision, check_supervision
 from .supervision.schema import FAILED, INSPECTIONS_FILE
 from .validate import occupations_rule, validate_files
 
-NOTICE, FILED, REMOVED = "公示中", "已备案", "已移出"
 NATIONAL_CODE_NOTE = re.compile(r"全国备案机构代码 ?(\d{4})")
 # Fields a typo may be corrected in; the others have their own step (or are the key).
 CORRECTABLE = ("name", "org_type", "district", "address", "phone", "website")
@@ -46,16 +45,8 @@ def cells_of(record, fields: tuple[str, ...]) -> dict[str, str]:
     return {name: cell(getattr(record, name)) for name in fields}
 
 
-def levels_text(levels, reference: Reference) -> str:
-    """``五级至三级`` for a run of levels, ``四级、二级`` for a list with gaps."""
-    ordered = sorted(set(levels), reverse=True)
-    names = [reference.levels[level].name for level in ordered]
-    is_run = len(ordered) > 1 and ordered[0] - ordered[-1] == len(ordered) - 1
-    return f"{names[0]}至{names[-1]}" if is_run else "、".join(names)
-
-
 def grant_text(grant: Grant, reference: Reference) -> str:
-    return f"{grant.title}（{grant.code}，{levels_text(grant.levels, reference)}）"
+    return f"{grant.title}（{grant.code}，{reference.levels_text(grant.levels)}）"
 
 
 @dataclass
@@ -233,8 +224,8 @@ def standard_level_problems(grants: list[Grant], reference: Reference) -> list[s
     for grant in grants:
         occupation = reference.occupations.get(grant.code)
         if occupation and occupation.levels and not set(grant.levels) <= set(occupation.levels):
-            found.append(f"{grant.title}的国家职业技能标准只设{levels_text(occupation.levels, reference)}，"
-                         f"不能申请{levels_text(grant.levels, reference)}")
+            found.append(f"{grant.title}的国家职业技能标准只设{reference.levels_text(occupation.levels)}，"
+                         f"不能申请{reference.levels_text(grant.levels)}")
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -18,10 +19,14 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = parser("生成 Excel 申请表模板", files=False)
     p.add_argument("--out", default="docs/application-template.xlsx", help="输出文件（默认 docs/application-template.xlsx）")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.workflow import correct
@@ -14,12 +15,16 @@ def body(ctx, args) -> int:
     return carry_out(ctx, args, correct, args.credit_code, args.field, args.value, args.reason or "")
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = step_parser("更正：改正机构信息中的笔误（名称、类型、所在区、地址、电话、网址）")
     p.add_argument("--field", required=True, help="字段名，如 address、phone")
     p.add_argument("--value", required=True, help="改正后的值（网址可为空字符串）")
     p.add_argument("--reason", help="更正原因")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.application import check_application, read_application
@@ -19,12 +20,16 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = parser("受理申请：检查申请材料，符合条件的登记为公示中")
     p.add_argument("application", help="申请文件（.yaml 或按模板填写的 .xlsx）")
     p.add_argument("--occupations", action="append",
                    help="遴选确定的评价职业，格式同 registry.csv（如「6-31-01-03 电工:5-4」，多项用 ; 分隔或重复此选项），只能缩小申请范围")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.csvio import commit_files, read_table, render_table
@@ -45,8 +46,12 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
+def arguments() -> argparse.ArgumentParser:
+    return parser("规范化 registry.csv 与 history.csv（全角标点、多余空格、行顺序）")
+
+
 def main(argv=None) -> int:
-    return run(body, parser("规范化 registry.csv 与 history.csv（全角标点、多余空格、行顺序）").parse_args(argv))
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.workflow import remove
@@ -15,12 +16,16 @@ def body(ctx, args) -> int:
                      args.inspection or "")
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = step_parser("移出目录：状态改为已移出，保留该行与原因、文号")
     p.add_argument("--reason", help="移出原因，如「超出备案范围开展评价」")
     p.add_argument("--document", help="文号，如 沪人社职〔2026〕88号")
     p.add_argument("--inspection", help="移出所依据的不合格检查的文书编号（见 inspections.csv）")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.report import staff_report
@@ -20,11 +21,15 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = parser("工作概况：各状态与类型的机构数、即将到期的备案、公示期满待备案的机构、监督检查待办")
     p.add_argument("--days", type=int, help="列出多少天内到期的备案（默认取自设置 MULU_EXPIRY_WARNING_DAYS）")
     p.add_argument("--output", help="写入此文件（Markdown），而不是打印")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -29,13 +30,17 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = parser("生成示例（虚构）目录数据", files=False)
     p.add_argument("--orgs", type=int, default=300, help="机构数量（默认 300）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
     p.add_argument("--out", default=".", help="输出目录，写入 registry.csv、history.csv 与监督检查的示例文件")
     p.add_argument("--anchor", type=iso_date, default=ANCHOR, help=f"状态围绕的日期（默认 {ANCHOR}）")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.problems import errors, summary_line
@@ -29,8 +30,12 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
+def arguments() -> argparse.ArgumentParser:
+    return parser("校验 registry.csv、history.csv 与监督检查的各个文件")
+
+
 def main(argv=None) -> int:
-    return run(body, parser("校验 registry.csv、history.csv 与监督检查的各个文件").parse_args(argv))
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def body(ctx, args) -> int:
     return EXIT_OK
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     # The shared parser's --date means "the day to work as of"; here the date is the question.
     p = argparse.ArgumentParser(description="核查机构在某日是否具备某职业、某等级的评价资格")
     p.add_argument("--conf", default="pelicanconf.py", help="设置文件（默认 pelicanconf.py）")
@@ -51,7 +51,11 @@ def main(argv=None) -> int:
     p.add_argument("--level", required=True, help="技能等级 1–5（5 为五级/初级工）")
     p.add_argument("--date", dest="on", required=True, help="要核查的日期，YYYY-MM-DD（如证书的发证日期）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv=None) -> int:
+    args = arguments().parse_args(argv)
     args.date = None  # the data date is today (or MULU_TODAY), not the day asked about
     return run(body, args)
 

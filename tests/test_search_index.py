@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
+from mulu.jsonio import compact_json_bytes
 from mulu.search import index as search_index
 from mulu.search import shards
 from mulu.search.query import load_index, lunr_search, search
@@ -67,7 +68,7 @@ def index_dir(directory: Path, compact: dict) -> Path:
     keys, made = shards.shard_index([(term, search_index.posting_text(postings)) for term, postings in compact["terms"]])
     files = shards.shard_files(made)
     manifest = {"documents": compact["documents"], "fields": compact["fields"], "index": keys}
-    return write_files(directory, {"manifest.json": search_index.to_json(manifest), **files})
+    return write_files(directory, {"manifest.json": compact_json_bytes(manifest), **files})
 
 
 def node(*argv) -> object:
@@ -191,7 +192,7 @@ def test_queries_score_and_rank_as_lunr_py_does(compact, lunr_py):
 def test_the_page_and_lunr_js_find_the_same_organisations_in_the_same_order(compact, search_dir, tmp_path):
     queries_file, lunr_file = tmp_path / "queries.json", tmp_path / "lunr.json"
     queries_file.write_text(json.dumps(ALL_QUERIES, ensure_ascii=False), "utf-8")
-    lunr_file.write_bytes(search_index.to_json(search_index.lunr_index(compact)))
+    lunr_file.write_bytes(compact_json_bytes(search_index.lunr_index(compact)))
     expected = [[ref for ref, _ in search(compact, query)] for query in ALL_QUERIES]
     assert node("search", search_dir, queries_file) == expected
     assert node("lunr", lunr_file, queries_file) == expected

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mulu.incremental import Snapshot, load_changed
+from mulu_directory.speedups.incremental import Snapshot, load_changed
 from mulu.model import Registry
 from mulu.problems import WARNING
 from mulu.store import write_pair

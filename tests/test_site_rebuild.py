@@ -5,6 +5,7 @@ the day, the settings or the reference data; and it rewrites only what changed."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -164,15 +165,23 @@ def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
     assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
 
 
-def test_a_new_day_renews_every_page_but_not_what_does_not_depend_on_it(fixture_files, tmp_path):
+def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
+    # One organisation's filing enters its last 90 days on the next day: it alone changes status.
+    expiring = pair.filed()[0]
+    last_day = dt.date.fromisoformat(NEXT_DAY) + dt.timedelta(days=90)
+    pair.record(expiring, "延续", valid_until=last_day.isoformat())
+    data = pair.save("expiring")
     built = tmp_path / "site"
-    build(built, fixture_files)
-    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", NEXT_DAY)
-    pages = {path for path in tree(built) if path.endswith(".html")}
-    assert pages <= written  # every page says which day its statuses are for
-    assert not any(path.startswith(("org/", "search/")) and not path.endswith(".html") for path in written)
-    assert {"data/registry.xlsx", "data/datapackage.json"} <= written  # dated
-    assert not {"data/registry.csv", "data/history.csv", "data/registry.json"} & written
+    build(built, data)
+    written = rebuilt_as_clean(built, data, tmp_path / "clean", NEXT_DAY)
+    code = expiring["credit_code"]
+    assert "即将到期" in (built / f"org/{code}/index.html").read_text(encoding="utf-8")
+    assert org_pages(written) == {f"org/{code}/index.html", f"org/{code}.json"}
+    assert "orgs/status/expiring/index.html" in written and "index.html" in written  # the lists and counts it is in
+    assert {"verify/meta.json", "verify/index.html"} <= written  # the day the verification data speaks for
+    assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)
+    unchanged = rebuilt_as_clean(built, data, tmp_path / "clean-again", NEXT_DAY)
+    assert unchanged == set()
 
 
 def test_a_changed_template_renders_again_every_page_made_from_it(fixture_files, tmp_path):
@@ -215,20 +224,19 @@ def test_deleting_the_cache_is_safe(fixture_files, tmp_path, pair):
     assert (tmp_path / "site.build-cache").is_dir()
 
 
-def test_a_setting_that_is_a_function_is_keyed_by_its_body(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
-    from mulu_directory.cache import canonical
+def test_a_setting_that_is_a_function_is_keyed_by_its_body():
+    from mulu_directory.speedups.keys import setting_text
 
     def label(level):
         return f"{level} 级"
 
-    key = canonical({"MULU_LABEL": label})
-    assert canonical({"MULU_LABEL": label}) == key
+    key = setting_text({"MULU_LABEL": label})
+    assert setting_text({"MULU_LABEL": label}) == key
 
     def label(level):  # noqa: F811 (the same setting, edited)
         return f"{level}级"
 
-    assert canonical({"MULU_LABEL": label}) != key
+    assert setting_text({"MULU_LABEL": label}) != key
 
 
 def test_a_changed_content_page_renders_again_the_page_that_includes_it(fixture_files, tmp_path):

@@ -156,7 +156,7 @@ sys.exit(importlib.import_module("scripts." + sys.argv[2]).main(sys.argv[3:]))
 STEPS = {
     "draw": ("draw", "--round", ROUND, "--ratio", "10%", "--min", "3", "--beacon", BEACON, "--source", SOURCE,
              "--date", "2026-12-01"),
-    "inspect": ("inspect_result", "PICK", "--round", "2026-双随机-2", "--items", "JC-01", "--result", "责令整改",
+    "inspect": ("inspect", "PICK", "--round", "2026-双随机-2", "--items", "JC-01", "--result", "责令整改",
                 "--deadline", "2027-01-05", "--note", "测试", "--document", "测试督〔2026〕8号", "--date", "2026-12-05"),
 }
 

@@ -222,3 +222,21 @@ def test_supervision_pages_pass_axe(browser, static_server, files, site, path):
     result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
     context.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]] == []
+
+
+def test_a_recorded_inspection_rebuilds_what_shows_it_and_equals_a_clean_build(files, tmp_path):
+    from test_site_rebuild import build, rebuilt_as_clean
+
+    data = copy_files(files, tmp_path / "data")
+    built = tmp_path / "site"
+    build(built, data, DAY)
+    draw = rows(data / "draws.csv")[-1]
+    pick = next(code for code in draw["picks"].split(";")
+                if code not in {r["credit_code"] for r in rows(data / "inspections.csv") if r["round"] == ROUND})
+    done = invoke(data, "inspect", pick, "--round", ROUND, "--items", "JC-02", "--result", "责令整改", "--deadline",
+                  "2026-12-31", "--note", "测试：评价记录不全", "--document", "测试督〔2026〕78号", "--date", DAY)
+    assert done.returncode == 0, done.stderr
+    written = rebuilt_as_clean(built, data, tmp_path / "clean", DAY)
+    assert {f"org/{pick}/index.html", "supervision/index.html", "feeds/events.atom.xml", "data/inspections.csv"} <= written
+    assert not any(path.startswith(("verify/", "search/")) for path in written)
+    assert "测试督〔2026〕78号" in (built / f"org/{pick}/index.html").read_text("utf-8")

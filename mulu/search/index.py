@@ -24,7 +24,6 @@ names the occupations a result matched through from them).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import operator
 import re
@@ -33,8 +32,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Callable, Iterable, Iterator
 
+from ..jsonio import compact_json
 from ..model import Organisation, Registry
-from ..schema import ORG_TYPES
+from ..schema import FILED, NOTICE, ORG_TYPES, REMOVED
 from .tokenizer import tokens
 
 LUNR_VERSION = "2.3.9"
@@ -79,7 +79,7 @@ FIELDS = (
 
 def ranked_organisations(registry: Registry) -> list[Organisation]:
     """The organisations in ref order: filed first, then under notice, removed last."""
-    rank = {"已备案": 0, "公示中": 1, "已移出": 2}
+    rank = {FILED: 0, NOTICE: 1, REMOVED: 2}
     return sorted(registry.organisations.values(), key=lambda org: rank[org.status])
 
 
@@ -258,7 +258,7 @@ def inverse_document_frequency(documents_with_term: int, documents: int) -> floa
     return math.log(1 + abs(x))
 
 
-STATUS_CODES = {"公示中": 0, "已备案": 1, "已移出": 2}
+STATUS_CODES = {NOTICE: 0, FILED: 1, REMOVED: 2}
 
 
 def display_tables(registry: Registry, settings: dict) -> dict:
@@ -292,7 +292,7 @@ def display_row(org: Organisation, districts: list[str], numbers: dict[str, int]
 def display_json(org: Organisation, districts: list[str], numbers: dict[str, int]) -> tuple[str, str]:
     """The organisation's display row and its facets, as JSON."""
     row = display_row(org, districts, numbers)
-    return json_text(row), json_text(row[FACETS])
+    return compact_json(row), compact_json(row[FACETS])
 
 
 def occupation(grant) -> str:
@@ -311,11 +311,3 @@ def term_days(org: Organisation) -> int | None:
 def day_number(day: dt.date | None) -> int | None:
     """Days since 1970-01-01: short, and what JavaScript dates count in (times 86 400 000)."""
     return (day - EPOCH).days if day else None
-
-
-def json_text(data) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def to_json(data) -> bytes:
-    return json_text(data).encode("utf-8")

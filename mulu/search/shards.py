@@ -27,9 +27,10 @@ import json
 import zlib
 from pathlib import Path
 
+from ..jsonio import compact_json, compact_json_bytes
 from ..model import Registry
-from .index import (FIELDS, decode_rows, display_tables, encode_rows, json_text, occupation_names,
-                    ranked_organisations, shared_prefix, to_json, utf16)
+from .index import (FIELDS, decode_rows, display_tables, encode_rows, occupation_names,
+                    ranked_organisations, shared_prefix, utf16)
 from .query import matches, reached_by
 from .tokenizer import QueryTerm, query_terms, tokens
 from .update import Indexed, build, encoded_shards, updated
@@ -145,7 +146,7 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
     small = len(rows) <= SINGLE_DISPLAY_ROWS
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
-    files |= cut("orgs", rows, per_file) | cut("occupations", list(map(json_text, occupations)), names_per_file)
+    files |= cut("orgs", rows, per_file) | cut("occupations", list(map(compact_json, occupations)), names_per_file)
     split_display = len(rows) > per_file
     if split_display:
         files["facets.json"] = json_array(facets)
@@ -159,7 +160,7 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
         "shown": SHOWN,
         **display_tables(registry, settings),
     }
-    return {"manifest.json": to_json(manifest), **files}, made
+    return {"manifest.json": compact_json_bytes(manifest), **files}, made
 
 
 def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
@@ -169,7 +170,7 @@ def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
 
 
 def json_array(items) -> bytes:
-    """The array of the items, each JSON already: the text ``to_json`` gives the list of them."""
+    """The array of the items, each JSON already: the text ``compact_json_bytes`` gives the list of them."""
     return ("[" + ",".join(items) + "]").encode("utf-8")
 
 

@@ -20,11 +20,11 @@ def write_theme_assets(site: Site) -> None:
         if path.suffix == ".js":
             site.write(relpath, rjsmin.jsmin(path.read_text("utf-8")))
         else:
-            site.copy_asset(path, relpath)
+            site.write(relpath, path.read_bytes())
 
 
 def write_content_pages(site: Site) -> None:
     """Pelican reads and converts the pages; they are rendered here with the theme's template.
     Hidden pages are text other pages include (the objection text on /notice/), not pages."""
-    for page in site.settings["pages"]:
+    for page in site.pages:
         site.render("page.html", f"{page.slug}/index.html", page=page)

@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
-from typing import Callable, Iterable
+from typing import Callable
 
 from markupsafe import Markup, escape
 
-from mulu.grants import Grant, format_levels
+from mulu.grants import Grant
 from mulu.model import EXPIRED, EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID, Event, Organisation, Registry
 from mulu.schema import ORG_TYPES
 
@@ -57,14 +57,13 @@ class Entry:
     district_code: str
     levels: tuple[int, ...]  # every level of any grant, from lower to higher skill
     url: str  # the organisation page's address
-    digest: bytes  # of its rows as written (``Registry.digests``): what its own pages are made from
-    level_label: Callable[[int], str] = field(repr=False)
+    levels_text: Callable[[tuple[int, ...]], str] = field(repr=False)  # the reference's
 
     @cached_property
     def history(self) -> list[Change]:
         """Its events with what each changed; only its own pages show them, and a rebuild renders
         few of those."""
-        return describe_history(self.org.events, self.level_label)
+        return describe_history(self.org.events, self.levels_text)
 
     @property
     def code(self) -> str:
@@ -78,9 +77,9 @@ class Entry:
     def type_slug(self) -> str:
         return TYPE_SLUGS[self.org.org_type]
 
-    @property
+    @cached_property
     def level_range(self) -> str:
-        return format_levels(self.levels) if self.levels else ""
+        return self.levels_text(self.levels) if self.levels else ""
 
     @cached_property
     def badge(self) -> Markup:
@@ -90,11 +89,6 @@ class Entry:
     @cached_property
     def link(self) -> Markup:
         return html(LINK, self.url, self.org.name)
-
-
-def entry_digests(entries: Iterable[Entry]) -> bytes:
-    """The entries' digests in order: what a page listing them is made from, in its key."""
-    return b"".join([entry.digest for entry in entries])
 
 
 @dataclass(slots=True)
@@ -119,22 +113,21 @@ class OccupationView:
         return len({id(h.entry) for holders in self.by_level.values() for h in holders})  # one entry per organisation
 
 
-def describe_grants(before: list[Grant], after: list[Grant], level_label) -> list[str]:
-    """Grants added, dropped or with other levels, in words."""
+def describe_grants(before: list[Grant], after: list[Grant], levels_text) -> list[str]:
+    """Grants added, dropped or with other levels, in words (the words staff use: 新增, 减少)."""
     old = {g.code: g for g in before}
     new = {g.code: g for g in after}
-    levels = lambda g: "、".join(level_label(level) for level in g.levels)  # noqa: E731
-    changes = [f"新增 {g.code} {g.title}（{levels(g)}）" for code, g in new.items() if code not in old]
-    changes += [f"取消 {g.code} {g.title}" for code, g in old.items() if code not in new]
+    changes = [f"新增 {g.code} {g.title}（{levels_text(g.levels)}）" for code, g in new.items() if code not in old]
+    changes += [f"减少 {g.code} {g.title}" for code, g in old.items() if code not in new]
     changes += [
-        f"{g.code} {g.title} 等级改为 {levels(g)}"
+        f"{g.code} {g.title} 等级改为 {levels_text(g.levels)}"
         for code, g in new.items()
         if code in old and (old[code].levels != g.levels or old[code].title != g.title)
     ]
     return changes
 
 
-def describe_history(events: list[Event], level_label) -> list[Change]:
+def describe_history(events: list[Event], levels_text) -> list[Change]:
     """Each event with what it changed: grants, filing period, status."""
     history = []
     previous: Event | None = None
@@ -142,7 +135,7 @@ def describe_history(events: list[Event], level_label) -> list[Change]:
         if previous is None:
             changes = [f"评价职业(工种) {len(event.grants)} 项"] if event.grants else []
         else:
-            changes = describe_grants(previous.grants, event.grants, level_label)
+            changes = describe_grants(previous.grants, event.grants, levels_text)
         if event.valid_until and (previous is None or (event.valid_from, event.valid_until) != (previous.valid_from, previous.valid_until)):
             changes.append(f"备案有效期 {event.valid_from} 至 {event.valid_until}")
         if previous is not None and event.status != previous.status:
@@ -162,8 +155,6 @@ class Directory:
         self.districts = reference.districts  # name -> code
         self.district_names = {code: name for name, code in self.districts.items()}
         self.level_labels = {code: level.label for code, level in reference.levels.items()}
-        label = self.level_labels.__getitem__
-        digests = registry.digests
         self.entries: list[Entry] = [
             Entry(
                 org,
@@ -171,8 +162,7 @@ class Directory:
                 self.districts[org.district],
                 tuple(sorted({level for g in org.grants for level in g.levels}, reverse=True)),
                 f"{siteurl}/org/{org.credit_code}/",
-                digests[org.credit_code],
-                label,
+                reference.levels_text,
             )
             for org in sorted(registry.organisations.values(), key=lambda o: o.name)
         ]  # by name: every list on the site shows organisations in this order
@@ -267,8 +257,3 @@ def earliest_of_latest(dates: list[dt.date], limit: int) -> dt.date | None:
             return day
     return min(dates, default=None)
 
-
-def events_digest(events: list[tuple[Event, Entry]]) -> bytes:
-    """What a list of events shows, in its key: each event's organisation's digest (which covers
-    its history rows) and the event's place among that organisation's events."""
-    return b"".join(entry.digest + b"%d," % entry.org.events.index(event) for event, entry in events)

@@ -7,23 +7,22 @@ import codecs
 import csv
 import datetime as dt
 import io
-import json
 import re
-import struct
 import zipfile
 import zlib
-from itertools import count, repeat
+from itertools import repeat
 from json.encoder import encode_basestring
 from operator import attrgetter
 
 import xlsxwriter
 
-from mulu.model import Organisation
+from mulu.jsonio import readable_json
+from mulu.model import Event, Organisation
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 
-from . import pieces
-from .pieces import Deflated
-from .site import Site, each
+from .site import Site
+from .speedups import pieces
+from .speedups.pieces import Deflated
 from .supervision import download_tables
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
@@ -35,7 +34,7 @@ LAST_ROW = re.compile(rb'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"')
 # history.csv is made by smaller groups than the other downloads: an organisation's events are
 # spread over the ledger, so a change to it touches several groups.
 LEDGER_GROUPS = 512
-EVENT_IDENTITY = struct.Struct("<16sI")  # its organisation's digest, its place among that one's events
+EPOCH = dt.date(1980, 1, 1)  # the date of the sheet XML's groups, which no cell shows
 
 
 def neutralise(value: str) -> str:
@@ -76,7 +75,7 @@ def csv_lines(rows: list[tuple[str, ...]]) -> list[bytes]:
     return lines
 
 
-def csv_file(columns: tuple[Column, ...], lines) -> bytes:
+def csv_file(lines: list[bytes], columns: tuple[Column, ...]) -> bytes:
     """CSV with a BOM so Excel reads UTF-8."""
     return b"".join([codecs.BOM_UTF8, *csv_lines([tuple(c.name for c in columns)]), *lines])
 
@@ -115,39 +114,34 @@ def workbook_bytes(title: str, columns: tuple[Column, ...], rows, day: dt.date) 
     return buffer.getvalue()
 
 
-class Sheet:
-    """The registry's workbook (formula-like cells neutralised), as XlsxWriter writes it, its
-    sheet deflated in groups of rows (see :mod:`.pieces`).
-
-    XlsxWriter writes only the groups of rows :meth:`make_groups` is given; :meth:`workbook`
-    joins them to the groups it wrote for earlier builds. The sheet's XML is the same as if it
-    had written every row."""
-
-    def __init__(self, day: dt.date):
-        self.day = day
-
-    def make_groups(self, groups: list[list[tuple[int, Organisation]]]) -> list[tuple[bytes, bytes]]:
-        """The XML of each group of ``(row number, organisation)``, and that XML deflated."""
-        numbers = [number for group in groups for number, _ in group]
-        rows = neutralised(text_rows([org for group in groups for _, org in group], REGISTRY_COLUMNS))
-        self.book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, zip(numbers, rows), self.day)
-        self.head, written, self.tail = SHEET_ROWS.fullmatch(sheet_xml(self.book)).groups()
-        xml = iter(written.split(b"</row>"))
-        made = [b"".join([next(xml) + b"</row>" for _ in group]) for group in groups]
-        return [(data, pieces.piece(data)) for data in made]
-
-    def workbook(self, groups: list[tuple[bytes, bytes]], rows: int) -> bytes:
-        """The workbook of ``rows`` rows in these groups."""
-        head = LAST_ROW.sub(rb'\g<1>%d"' % (rows + 1), self.head) if rows else self.head
-        body = b"".join([data for data, _ in groups])
-        stream = [pieces.piece(head), *(deflated for _, deflated in groups), pieces.last_piece(self.tail)]
-        crc = zlib.crc32(self.tail, zlib.crc32(body, zlib.crc32(head)))
-        return with_sheet(self.book, Deflated(b"".join(stream), crc, len(head) + len(body) + len(self.tail)))
+def sheet_groups(groups: list[list[tuple[int, Organisation]]]) -> list[tuple[bytes, bytes]]:
+    """The sheet XML of each group of ``(row number, organisation)`` as XlsxWriter writes it
+    (formula-like cells neutralised), and that XML deflated as a piece (see :mod:`.pieces`)."""
+    numbers = [number for group in groups for number, _ in group]
+    rows = neutralised(text_rows([org for group in groups for _, org in group], REGISTRY_COLUMNS))
+    _, written, _ = sheet_parts(workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, zip(numbers, rows), EPOCH))
+    xml = iter(written.split(b"</row>"))
+    made = [b"".join([next(xml) + b"</row>" for _ in group]) for group in groups]
+    return [(data, pieces.piece(data)) for data in made]
 
 
-def sheet_xml(book: bytes) -> bytes:
+def registry_workbook(groups: list[tuple[bytes, bytes]], rows: int, day: dt.date) -> bytes:
+    """The workbook of ``rows`` rows, dated ``day``, from the groups of :func:`sheet_groups`. Its
+    sheet is the XML XlsxWriter writes for all the rows at once; the groups' pieces are joined
+    into one deflate stream between the deflated head and tail of an empty sheet's."""
+    book = workbook_bytes(SHEET_TITLE, REGISTRY_COLUMNS, (), day)
+    head, _, tail = sheet_parts(book)
+    head = LAST_ROW.sub(rb'\g<1>%d"' % (rows + 1), head) if rows else head
+    body = b"".join([data for data, _ in groups])
+    stream = [pieces.piece(head), *(deflated for _, deflated in groups), pieces.last_piece(tail)]
+    crc = zlib.crc32(tail, zlib.crc32(body, zlib.crc32(head)))
+    return with_sheet(book, Deflated(b"".join(stream), crc, len(head) + len(body) + len(tail)))
+
+
+def sheet_parts(book: bytes) -> tuple[bytes, bytes, bytes]:
+    """A workbook's sheet XML: up to its header row, its other rows, and what follows them."""
     with zipfile.ZipFile(io.BytesIO(book)) as archive:
-        return archive.read(SHEET)
+        return SHEET_ROWS.fullmatch(archive.read(SHEET)).groups()
 
 
 def with_sheet(book: bytes, sheet: Deflated) -> bytes:
@@ -171,16 +165,17 @@ def table_schema(columns: tuple[Column, ...]) -> dict:
     return {"fields": fields, "missingValues": [""]}
 
 
-def data_package(site: Site) -> dict:
+def data_package(title: str, day: dt.date, supervision: dict[str, tuple[Column, ...]]) -> dict:
+    """The data package; ``supervision``: the columns of each supervision download by file name."""
     registry_schema = table_schema(REGISTRY_COLUMNS)
     history_schema = table_schema(HISTORY_COLUMNS)
     registry_schema["primaryKey"] = ["credit_code"]
     csv_dialect = {"delimiter": ",", "header": True}
     return {
         "name": "mulu-registry",
-        "title": site.settings["SITENAME"],
+        "title": title,
         "description": "经备案的社会培训评价组织目录及其备案台账。CSV 与 XLSX 中以 = + - @ 开头的单元格前加了 '，以免电子表格将其作为公式执行；JSON 为原值。",
-        "created": str(site.today),
+        "created": str(day),
         "resources": [
             {"name": "registry", "path": "registry.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": registry_schema},
@@ -193,63 +188,53 @@ def data_package(site: Site) -> dict:
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
             *({"name": name.removesuffix(".csv"), "path": name, "format": "csv", "mediatype": "text/csv",
                "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": table_schema(columns)}
-              for name, (columns, _) in download_tables(site).items()),
+              for name, columns in supervision.items()),
         ],
     }
 
 
-def history_groups(site: Site) -> list[bytes]:
-    """history.csv's lines by groups of neighbouring events (see :meth:`Site.by_groups`). An
-    event's line is known by its organisation's digest, which covers its history rows, and its
-    place among that organisation's events; both are found for every event in C, by mapping."""
-    registry = site.registry
-    codes = list(map(attrgetter("credit_code"), registry.events))
-    counters = {code: count() for code in registry.organisations}
-    places = map(next, map(counters.__getitem__, codes))
-    identities = list(map(EVENT_IDENTITY.pack, map(registry.digests.__getitem__, codes), places))
-    return site.by_groups("history-csv", registry.events, identities,
-                          each(lambda group: b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS)))), LEDGER_GROUPS)
+def registry_csv_groups(groups: list[list[Organisation]]) -> list[bytes]:
+    return [b"".join(csv_lines(text_rows(group, REGISTRY_COLUMNS))) for group in groups]
 
 
-def registry_groups(site: Site, name: str, make) -> list[bytes]:
-    """``make(rows)`` of each group of organisations' registry rows (see :meth:`Site.by_groups`)."""
-    return site.by_groups(name, list(site.registry.organisations.values()), site.digests,
-                          each(lambda group: make(text_rows(group, REGISTRY_COLUMNS))))
+def history_csv_groups(groups: list[list[Event]]) -> list[bytes]:
+    return [b"".join(csv_lines(text_rows(group, HISTORY_COLUMNS))) for group in groups]
+
+
+def registry_json_groups(groups: list[list[Organisation]]) -> list[bytes]:
+    names = [c.name for c in REGISTRY_COLUMNS]
+    return [b",\n".join(json_records(names, text_rows(group, REGISTRY_COLUMNS))) for group in groups]
 
 
 def write_downloads(site: Site) -> None:
-    """Each download, made again only when an organisation's rows changed (and, for the
-    workbook, which is dated, the day)."""
+    """Each download, then the data package describing them and the page listing them. The files
+    made from every organisation are made of groups of them (:meth:`Site.parts`)."""
     registry = site.registry
-    names = [c.name for c in REGISTRY_COLUMNS]
-    rows = b"".join(site.digests)
-    # The history interleaves the organisations' events: whose event comes next is part of it.
-    ledger = rows + "\x1f".join(map(attrgetter("credit_code"), registry.events)).encode()
-    downloads = {
-        "registry.csv": (rows, lambda: csv_file(REGISTRY_COLUMNS, registry_groups(
-            site, "registry-csv", lambda group: b"".join(csv_lines(group))))),
-        "history.csv": (ledger, lambda: csv_file(HISTORY_COLUMNS, history_groups(site))),
-        "registry.json": (rows, lambda: json_file(registry_groups(
-            site, "registry-json", lambda group: b",\n".join(json_records(names, group))))),
-        "registry.xlsx": (rows + site.today.isoformat().encode(), lambda: registry_workbook(site)),
-    }
-    for name, (made_from, make) in downloads.items():
-        path, key = f"data/{name}", site.data_key(name, made_from)
-        if not site.reuse(path, key):
-            site.write(path, make(), key)
+    orgs = list(registry.organisations.values())
+    day = data_day(registry)
+    site.joined("data/registry.csv", "registry-csv", registry_csv_groups, orgs, csv_file, REGISTRY_COLUMNS)
+    site.joined("data/history.csv", "history-csv", history_csv_groups, registry.events, csv_file, HISTORY_COLUMNS,
+                groups=LEDGER_GROUPS)
+    site.joined("data/registry.json", "registry-json", registry_json_groups, orgs, json_file)
+    site.joined("data/registry.xlsx", "xlsx-rows", sheet_groups, list(enumerate(orgs, 2)), registry_workbook,
+                len(orgs), day)
     supervision = download_tables(site)
-    for name, (columns, rows) in supervision.items():  # a few hundred rows: made every time
-        site.write(f"data/{name}", csv_file(columns, csv_lines([tuple(row[c.name] for c in columns) for row in rows])))
-    site.write("data/datapackage.json", json.dumps(data_package(site), ensure_ascii=False, indent=1))
+    for name, (columns, rows) in supervision.items():
+        site.file(f"data/{name}", supervision_csv, columns, rows)
+    columns = {name: columns for name, (columns, _) in supervision.items()}
+    site.write("data/datapackage.json", readable_json(data_package(site.settings["SITENAME"], day, columns)))
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json", *supervision)}
-    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(registry.organisations),
-                events=len(registry.events), supervision=list(supervision))
+    site.render("data.html", "data/index.html", sizes=sizes, organisations=len(orgs), events=len(registry.events),
+                supervision=list(supervision))
 
 
-def registry_workbook(site: Site) -> bytes:
-    """The registry's workbook. A group of its rows is known by its organisations' rows as
-    written and its place, which numbers the rows."""
-    sheet = Sheet(site.today)
-    numbered = list(enumerate(site.registry.organisations.values(), 2))
-    return sheet.workbook(site.by_groups("xlsx-rows", numbered, site.digests, sheet.make_groups), len(numbered))
+def supervision_csv(columns: tuple[Column, ...], rows: list[dict[str, str]]) -> bytes:
+    """A supervision file as a download: its cells as written, in the columns published."""
+    return csv_file(csv_lines([tuple(row[c.name] for c in columns) for row in rows]), columns)
+
+
+def data_day(registry) -> dt.date:
+    """The day of the latest event: what the downloads are dated by, so that they change with the
+    data only, not with the day they are built."""
+    return max((event.date for event in registry.events), default=EPOCH)

@@ -9,9 +9,9 @@ from feedgenerator import Atom1Feed
 
 from mulu.model import Event
 
-from .directory import Entry, events_digest
+from .directory import Entry
 from .site import Site
-from .supervision import feed_entries, load
+from .supervision import feed_entries
 
 FEED_PATH = "feeds/events.atom.xml"
 FEED_ITEMS = 50
@@ -28,29 +28,29 @@ def event_summary(event, entry) -> str:
 
 
 def write_feeds(site: Site) -> None:
-    latest = site.directory.latest_events(FEED_ITEMS)
-    key = site.data_key("feed", events_digest(latest), load(site).digest)
-    if not site.reuse(FEED_PATH, key):
-        site.write(FEED_PATH, feed_bytes(site, latest), key)
+    site.file(FEED_PATH, feed_bytes, site.directory.latest_events(FEED_ITEMS), feed_entries(site)[:FEED_ITEMS],
+              site.settings["SITENAME"], site.settings["MULU_CENTRE"], site.siteurl)
 
 
-def event_item(site: Site, event: Event, entry: Entry) -> dict:
+def event_item(event: Event, entry: Entry, siteurl: str) -> dict:
     # The ledger only grows, so an organisation's n-th event keeps its identity across builds.
     position = entry.org.events.index(event) + 1
-    return {"date": event.date, "title": f"{event.event}：{entry.org.name}", "link": site.url(f"org/{entry.code}/"),
+    return {"date": event.date, "title": f"{event.event}：{entry.org.name}", "link": f"{siteurl}/org/{entry.code}/",
             "summary": event_summary(event, entry), "id": f"urn:mulu:{entry.code}:{position}"}
 
 
-def feed_bytes(site: Site, latest: list[tuple[Event, Entry]]) -> bytes:
+def feed_bytes(latest: list[tuple[Event, Entry]], supervision: list[dict], sitename: str, author: str,
+               siteurl: str) -> bytes:
+    """The feed's newest entries: the registry's events and supervision's (a draw, a result)."""
     feed = Atom1Feed(
-        title=f"{site.settings['SITENAME']} - 备案动态",
-        link=site.url(""),
+        title=f"{sitename} - 备案动态",
+        link=f"{siteurl}/",
         description="新公示、备案、变更、延续与移出，双随机抽取与检查结果",
         language="zh-CN",
-        feed_url=site.url(FEED_PATH),
-        author_name=site.settings["MULU_CENTRE"],
+        feed_url=f"{siteurl}/{FEED_PATH}",
+        author_name=author,
     )
-    items = [event_item(site, event, entry) for event, entry in latest] + feed_entries(site)[:FEED_ITEMS]
+    items = [event_item(event, entry, siteurl) for event, entry in latest] + supervision
     for item in sorted(items, key=lambda item: item["date"], reverse=True)[:FEED_ITEMS]:
         stamp = dt.datetime.combine(item["date"], dt.time(), TIMEZONE)
         feed.add_item(title=item["title"], link=item["link"], description=item["summary"], pubdate=stamp,

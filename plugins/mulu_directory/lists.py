@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry, entry_digests
-from .site import Site, each
-from .verify import compact_json
+from mulu.jsonio import compact_json
+
+from .directory import STATUS_SLUGS, TYPE_SLUGS, Entry
+from .site import Site
 
 PAGE_SIZE = 200
 PAGER_WINDOW = 2  # page links shown either side of the current page
@@ -38,90 +39,78 @@ class Pagination:
         return [(n, self.url(n)) for n in numbers]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FilterOption:
     kind: str  # district, type, status, level
     slug: str
     label: str
-    entries: list[Entry]
+    count: int
 
     @property
     def url(self) -> str:
         return f"orgs/{self.kind}/{self.slug}/"
 
-    @property
-    def count(self) -> int:
-        return len(self.entries)
 
-
-@dataclass
+@dataclass(frozen=True)
 class FilterGroup:
     kind: str
     label: str
-    options: list[FilterOption]
+    options: tuple[FilterOption, ...]
 
 
-def filter_groups(site: Site) -> list[FilterGroup]:
+def filter_lists(site: Site) -> list[tuple[FilterGroup, list[tuple[FilterOption, list[Entry]]]]]:
+    """Each filter with each of its values and the organisations it lists."""
     directory = site.directory
-    return [
-        FilterGroup("district", "所在区", [
-            FilterOption("district", code, directory.district_names[code], entries)
-            for code, entries in directory.by_district.items()]),
-        FilterGroup("type", "机构类型", [
-            FilterOption("type", TYPE_SLUGS[name], name, entries) for name, entries in directory.by_type.items()]),
-        FilterGroup("status", "状态", [
-            FilterOption("status", STATUS_SLUGS[name], name, entries) for name, entries in directory.by_status.items()]),
-        FilterGroup("level", "可评价等级", [
-            FilterOption("level", str(level), directory.level_labels[level], entries)
-            for level, entries in directory.by_level.items()]),
+    labelled = [
+        ("district", "所在区", [(code, directory.district_names[code], entries) for code, entries in directory.by_district.items()]),
+        ("type", "机构类型", [(TYPE_SLUGS[name], name, entries) for name, entries in directory.by_type.items()]),
+        ("status", "状态", [(STATUS_SLUGS[name], name, entries) for name, entries in directory.by_status.items()]),
+        ("level", "可评价等级", [(str(level), directory.level_labels[level], entries)
+                            for level, entries in directory.by_level.items()]),
     ]
+    filters = []
+    for kind, label, values in labelled:
+        options = [(FilterOption(kind, slug, name, len(entries)), entries) for slug, name, entries in values]
+        filters.append((FilterGroup(kind, label, tuple(option for option, _ in options)), options))
+    return filters
 
 
 def write_lists(site: Site) -> None:
-    groups = filter_groups(site)
+    filters = filter_lists(site)
+    groups = [group for group, _ in filters]
     write_paginated(site, "orgs/", "机构名录", site.directory.entries, groups, None)
-    for group in groups:
-        for option in group.options:
-            heading = f"机构名录：{group.label} {option.label}"
-            write_paginated(site, option.url, heading, option.entries, groups, option)
-    rows_key = site.data_key("rows.json", entry_digests(site.directory.entries))
-    if not site.reuse("orgs/rows.json", rows_key):
-        site.write("orgs/rows.json", rows_json(site), rows_key)
+    for group, options in filters:
+        for option, entries in options:
+            write_paginated(site, option.url, f"机构名录：{group.label} {option.label}", entries, groups, option)
+    site.file("orgs/rows.json", rows_json, site.parts("orgs-rows", rows_groups, site.directory.entries),
+              site.directory.district_names)
 
 
-def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups, current) -> None:
+def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups: list[FilterGroup],
+                    current: FilterOption | None) -> None:
     count = max(1, -(-len(entries) // PAGE_SIZE))
-    filters = filters_text(groups)
     for number in range(1, count + 1):
         pagination = Pagination(base, number, count)
-        page = entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-        # What the page shows: its rows, where it is, and every filter's label and count.
-        key = site.page_key("orgs", base, str(number), str(count), heading, str(len(entries)), str(PAGE_SIZE),
-                            current.url if current else "", filters, entry_digests(page))
-        site.render("orgs.html", pagination.url(number) + "index.html", key, heading=heading, entries=page,
-                    total=len(entries), pagination=pagination, filters=groups, current=current,
-                    page_size=PAGE_SIZE)
-
-
-def filters_text(groups: list[FilterGroup]) -> str:
-    return repr([(g.kind, g.label, [(o.slug, o.label, o.count) for o in g.options]) for g in groups])
+        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading,
+                    entries=entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], total=len(entries),
+                    pagination=pagination, filters=groups, current=current, page_size=PAGE_SIZE)
 
 
 ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",
               "levels", "level_range")
 
 
-def rows_json(site: Site) -> str:
-    """Every organisation as one short array, for filtering in the browser, with the labels of
-    the coded columns. The rows are made by groups of organisations, each again only if one of
-    its organisations' rows changed."""
-    directory = site.directory
-    entries = directory.entries
-    rows = site.by_groups("rows-json", entries, [entry.digest for entry in entries],
-                          each(lambda group: compact_json(compact_rows(group))[1:-1]))  # without the brackets
+def rows_json(rows: list[str], district_names: dict[str, str]) -> str:
+    """Every organisation as one short array (``rows``: runs of them, see :func:`rows_groups`), for
+    filtering in the browser, with the labels of the coded columns."""
     types = {slug: name for name, slug in TYPE_SLUGS.items()}
     return (f'{{"fields":{compact_json(ROW_FIELDS)},"rows":[{",".join(rows)}],'
-            f'"types":{compact_json(types)},"districts":{compact_json(directory.district_names)}}}')
+            f'"types":{compact_json(types)},"districts":{compact_json(district_names)}}}')
+
+
+def rows_groups(groups: list[list[Entry]]) -> list[str]:
+    """Each group's rows as JSON arrays joined by commas."""
+    return [compact_json(compact_rows(group))[1:-1] for group in groups]
 
 
 def compact_rows(entries: list[Entry]) -> list[list[str]]:

@@ -6,11 +6,11 @@ inspections, the feed's entries and the downloads.
 
 The supervision files are read and checked once per build (:func:`load`, before any output, so
 that both processes of a build share them); a problem in them stops the build as one in the
-registry does."""
+registry does. Every page and file is made from plain values (dicts, lists, text, dates), which
+the build's keys are derived from."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import weakref
 from collections import defaultdict
@@ -19,8 +19,7 @@ from pathlib import Path
 
 from mulu.settings import resolve
 from mulu.supervision import draw as rfc
-from mulu.supervision.records import (Draw, Inspection, Supervision, candidates, load_supervision, pool_text,
-                                     supervision_folder)
+from mulu.supervision.records import Draw, Inspection, Supervision, candidates, load_supervision, pool_text
 from mulu.supervision.schema import (CITATION, DRAW_COLUMNS, DRAWS_FILE, INSPECTION_COLUMNS, INSPECTIONS_FILE,
                                      INSPECTOR_COLUMNS, INSPECTORS_FILE)
 from mulu.supervision.store import draw_cells, inspection_cells, inspector_cells
@@ -41,7 +40,6 @@ _loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 @dataclass
 class Loaded:
     supervision: Supervision
-    digest: bytes  # of the supervision files as read: in the keys of what shows them
     by_org: dict[str, list[Inspection]]  # each organisation's inspections, for its page
 
 
@@ -51,13 +49,10 @@ def load(site: Site) -> Loaded:
         registry_path = resolve(site.settings, "MULU_REGISTRY")
         supervision = load_supervision(registry_path, site.registry.reference.folder, site.registry,
                                        Path(resolve(site.settings, "MULU_HISTORY")).name)
-        folder = supervision_folder(registry_path)
-        files = [folder / name for name in (INSPECTORS_FILE, DRAWS_FILE, INSPECTIONS_FILE)]
-        digest = hashlib.blake2b(b"".join(p.read_bytes() if p.exists() else b"-" for p in files), digest_size=16).digest()
         by_org = defaultdict(list)
         for inspection in supervision.inspections:
             by_org[inspection.credit_code].append(inspection)
-        _loaded[site] = Loaded(supervision, digest, by_org)
+        _loaded[site] = Loaded(supervision, by_org)
     return _loaded[site]
 
 
@@ -87,12 +82,6 @@ def org_inspections(site: Site, credit_code: str) -> list[dict]:
              "checked": [f"{code} {items[code].item}" for code in i.items], "result": i.result, "deadline": i.deadline,
              "document": i.document, "note": i.note, "cited": i.document in cited}
             for number, i in enumerate(own, start=1)]
-
-
-def inspections_digest(site: Site, credit_code: str) -> bytes:
-    """What an organisation's inspections on its page are made from, for the page's key."""
-    shown = org_inspections(site, credit_code)
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).digest() if shown else b""
 
 
 # --- the supervision page ----------------------------------------------------------------------
@@ -160,7 +149,7 @@ def write_supervision(site: Site) -> None:
         write_round_lists(site, draw)
     site.write(DRAWS_JSON, draws_json(site))
     for relpath, source in VENDORED.items():
-        site.copy_asset(source, relpath)
+        site.write(relpath, source.read_bytes())
     pool = supervision.inspectors.values()
     site.render("supervision.html", PAGE,
                 items=[{"code": i.code, "item": i.item, "basis": i.basis, "method": i.method} for i in supervision.items.values()],

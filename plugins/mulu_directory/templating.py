@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -12,16 +10,18 @@ from mulu.model import Registry
 from .directory import STATUS_SLUGS
 
 TEMPLATE_SETTINGS = ("SITENAME", "SITEURL", "DEFAULT_LANG")
+DAY_SETTINGS = ("MULU_TODAY",)
 
 
-def configure(env: Environment, registry: Registry, today: dt.date, settings: dict) -> None:
-    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*), the day and the
-    filters. Only those: Jinja copies the globals into every render's context."""
+def configure(env: Environment, registry: Registry, settings: dict) -> None:
+    """Give every template the settings it uses (SITENAME, SITEURL, MULU_*) and the filters. Only
+    those (Jinja copies the globals into every render's context), and not the day: a page shows
+    what its context holds, which its key covers."""
     levels = registry.reference.levels
-    env.globals.update({k: v for k, v in settings.items() if k.startswith("MULU_") or k in TEMPLATE_SETTINGS})
+    env.globals.update({k: v for k, v in settings.items()
+                        if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
-    env.globals["today"] = today
 
 
 def site_links(html: str, siteurl: str) -> Markup:

@@ -4,55 +4,65 @@ timeline on each organisation's page."""
 
 from __future__ import annotations
 
-import json
+from functools import lru_cache
 from itertools import chain
 
 from jinja2 import Environment
 
+from mulu.jsonio import compact_json
 from mulu.model import Organisation, Registry
 from mulu.verify import (Layout, Names, Placement, Timeline, compact_meta, compact_timeline, data_date, occupation_names,
                          placement, timeline)
 
-from .site import Site, each
+from .site import Site
 
 META = "verify/meta.json"
 BUCKET = "verify/k/{n}.json"
 
 
-def compact_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def write_verify(site: Site) -> None:
-    """The files of :func:`mulu.verify.compact`. A bucket file whose organisations' rows and the
-    occupations' numbering are unchanged is not made again, and neither are the timelines of
-    its organisations."""
+    """The files of :func:`mulu.verify.compact`, and the page."""
     registry = site.registry
     as_of = data_date(registry, site.today)
-    lines: dict[str, Timeline] = {}
-
-    def line(code: str) -> Timeline:
-        if code not in lines:
-            lines[code] = timeline(registry.organisations[code])
-        return lines[code]
-
-    codes = list(registry.organisations)
-    # Kept as plain tuples, which unpickle several times faster than named ones.
-    groups = site.by_groups("verify-placements", codes, site.digests,
-                            each(lambda group: [tuple(placement(line(code))) for code in group]))
-    layout = Layout(dict(zip(codes, map(Placement._make, chain.from_iterable(groups)))))
-    numbering = repr(layout.occupations)
+    lines = Timelines()
+    placements = chain.from_iterable(site.parts("verify-placements", lines.placement_groups,
+                                                list(registry.organisations.values())))
+    layout = Layout(dict(zip(registry.organisations, map(Placement._make, placements))))
     for number, bucket in enumerate(layout.buckets):
-        path = BUCKET.format(n=number)
-        key = site.data_key("verify-bucket", numbering, b"".join([registry.digests[code] for code in bucket]))
-        if not site.reuse(path, key):
-            site.write(path, compact_json([compact_timeline(line(code), layout.occupation_index) for code in bucket]), key)
+        site.file(BUCKET.format(n=number), lines.bucket_json, [registry.organisations[code] for code in bucket],
+                  tuple(layout.occupations))
     site.write(META, compact_json(compact_meta(registry.reference, as_of, site.settings["MULU_PROVINCE_CODE"],
                                                site.settings["MULU_CITY_NAME"], layout.count)))
     levels = registry.reference.levels
     site.render("verify.html", "verify/index.html", as_of=as_of, levels=[levels[n] for n in sorted(levels, reverse=True)],
                 occupations=occupation_names(registry.reference, layout), meta_url=site.url(META),
                 bucket_url=site.url(BUCKET), org_url=site.url("org/{code}/"))
+
+
+class Timelines:
+    """Organisations' timelines, each made once: its placement and its bucket both need it."""
+
+    def __init__(self):
+        self.made: dict[str, Timeline] = {}
+
+    def of(self, org: Organisation) -> Timeline:
+        line = self.made.get(org.credit_code)
+        if line is None:
+            line = self.made[org.credit_code] = timeline(org)
+        return line
+
+    def placement_groups(self, groups: list[list[Organisation]]) -> list[list[tuple]]:
+        """Each organisation's :class:`~mulu.verify.Placement`, as a plain tuple (which keeps small)."""
+        return [[tuple(placement(self.of(org))) for org in group] for group in groups]
+
+    def bucket_json(self, orgs: list[Organisation], occupations: tuple[str, ...]) -> str:
+        index = numbering(occupations)
+        return compact_json([compact_timeline(self.of(org), index) for org in orgs])
+
+
+@lru_cache(maxsize=1)
+def numbering(occupations: tuple[str, ...]) -> dict[str, int]:
+    return {code: index for index, code in enumerate(occupations)}
 
 
 def timeline_rows(org: Organisation, names: Names) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mulu.supervision.steps import record_inspection
@@ -15,7 +16,7 @@ def body(ctx, args) -> int:
                      args.document or "", args.deadline, args.inspectors or [], args.kind or "", args.note or "")
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     p = step_parser("记录检查结果：写入 inspections.csv（--date 为检查日期）")
     p.add_argument("--round", required=True, help="批次，如 2026-双随机-2、2026-投诉-3")
     p.add_argument("--items", action="append", help="检查事项编码，如 JC-01,JC-02；可重复")
@@ -25,7 +26,11 @@ def main(argv=None) -> int:
     p.add_argument("--inspectors", action="append", help="检查人员编号，如 JC001,JC007（双随机抽查默认为抽中的两人）")
     p.add_argument("--kind", help="检查类别（默认按批次：双随机抽查、专项检查、投诉核查、质量督导）")
     p.add_argument("--note", help="说明；责令整改、不合格时写明发现的问题")
-    return run(body, p.parse_args(argv))
+    return p
+
+
+def main(argv=None) -> int:
+    return run(body, arguments().parse_args(argv))
 
 
 if __name__ == "__main__":

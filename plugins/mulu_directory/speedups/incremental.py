@@ -24,12 +24,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .csvio import Table
-from .model import Registry
-from .problems import Problem
-from .reference import Reference
-from .schema import HISTORY_FIELDS, REGISTRY_FIELDS
-from .validate import check_history, check_uniqueness, read_organisations, row_digests
+from mulu.csvio import Table
+from mulu.model import Registry
+from mulu.problems import Problem
+from mulu.reference import Reference
+from mulu.schema import HISTORY_FIELDS, REGISTRY_FIELDS
+from mulu.validate import check_across, check_history, read_organisations, row_digests
 
 
 @dataclass
@@ -71,7 +71,7 @@ def load_changed(before: Snapshot, registry_before: Registry, contents: tuple[by
     fresh_orgs = read_organisations(registry_table, reference, settings, problems)
     fresh_events = check_history(history_table, fresh_orgs, reference, registry_table.label, problems)
     orgs = registry.merged(fresh_orgs, touched)
-    check_uniqueness(registry_table.label, orgs, problems)  # also finds a registry line written twice
+    check_across(registry_table.label, orgs, problems)  # also finds a registry line written twice
     if problems:
         return None
     digests = row_digests(registry_table, history_table)

@@ -1,0 +1,141 @@
+"""Everything that exists only to make a build faster, behind one seam: :class:`Build`.
+
+The stages render plainly through :class:`~mulu_directory.site.Site` (``render``, ``file``,
+``files``, ``parts``, ``write``); how they are made is decided here:
+
+- **the build cache** (:mod:`.output`, :mod:`.store`, :mod:`.keys`): every page and file is keyed
+  by the values it is made from, and made again only when its key changed; parts of files made
+  from many organisations are kept by groups; what the last build wrote and this one did not is
+  deleted. Makers with an incremental form (the search index, :mod:`.search`) update what the last
+  build made instead of making it again;
+- **loading from a snapshot** (:mod:`.loading`, :mod:`.incremental`): a rebuild validates again
+  only the organisations whose rows changed since the last full load;
+- **two processes** (:mod:`.parallel`): a forked child loads, then a forked worker and the main
+  process share the stages and the organisation pages;
+- pausing the garbage collector while the model is made (:mod:`.collector`).
+
+Off switch: ``MULU_BUILD_CACHE = False``, Pelican's ``--ignore-cache`` or ``invoke build
+--no-cache`` build from scratch, without reading or writing the cache; ``MULU_BUILD_PROCESSES = 1``
+builds in one process. Both ways give the very same files (tests/test_site_build.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import zlib
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import pelican
+import xlsxwriter
+
+import mulu
+from mulu.model import Event, Organisation, Registry
+from mulu.settings import resolve
+from mulu.validate import load_report
+
+from . import keys, parallel, search  # noqa: F401  (search registers its updater)
+from .collector import freeze_model, paused_collector, unfreeze
+from .loading import Loading, input_paths
+from .output import CachedOutput, Output
+from .store import Store
+
+PLUGIN = Path(__file__).resolve().parent.parent
+# Settings that do not change what a file says: where things are (of the input files, the
+# contents are keyed instead), the day (keyed through the statuses it gives), how many processes
+# build, and whether to use the cache.
+UNKEYED_SETTINGS = {"MULU_TODAY", "MULU_REGISTRY", "MULU_HISTORY", "MULU_REFERENCE_DIR", "OUTPUT_PATH", "CACHE_PATH",
+                    "PATH", "ROOT", "MULU_BUILD_PROCESSES", "MULU_BUILD_CACHE", "LOAD_CONTENT_CACHE"}
+
+
+def cache_wanted(settings: dict) -> bool:
+    """The cache is on unless a setting or Pelican's ``--ignore-cache`` turns it off."""
+    return bool(settings["MULU_BUILD_CACHE"] and settings.get("LOAD_CONTENT_CACHE", True))
+
+
+def base_key(settings: dict) -> bytes:
+    """What every page and file depends on: the code, the libraries that render and pack, the
+    settings, the reference data and the theme."""
+    code = keys.digest(sys.version, pelican.__version__, jinja2.__version__, markupsafe.__version__,
+                       xlsxwriter.__version__, zlib.ZLIB_RUNTIME_VERSION,
+                       keys.files_digest(Path(mulu.__file__).parent, PLUGIN))
+    shown = keys.setting_text({k: v for k, v in settings.items() if k.isupper() and k not in UNKEYED_SETTINGS})
+    themes = [Path(settings["THEME"]), *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", ()))]
+    return keys.digest(code, shown, keys.files_digest(resolve(settings, "MULU_REFERENCE_DIR"), *themes))
+
+
+class Build:
+    """How one build loads the registry, writes the output and shares the work."""
+
+    def __init__(self, settings: dict, output: Path):
+        self.settings = settings
+        self.processes = settings["MULU_BUILD_PROCESSES"]
+        self.store = Store.beside(output, base_key(settings)) if cache_wanted(settings) else None
+        self.output = CachedOutput(output, self.store, self.store.salt) if self.store else Output(output)
+        self.loading: Loading | None = None
+        keys.forget()
+        unfreeze()
+
+    def load(self, today: dt.date) -> Registry:
+        """The validated registry (raises InvalidInput), kept out of the collector's sight."""
+        if self.store:
+            self.loading = Loading(self.settings, today, self.store, self.processes > 1)
+            registry = self.loading.result()
+        else:
+            with paused_collector():
+                registry = load_report(self.settings, today, *input_paths(self.settings)).registry
+        freeze_model()
+        return registry
+
+    def model_made(self) -> None:
+        """The model lasts the whole build: keep the collector from walking it again and again."""
+        freeze_model()
+
+    def run(self, site, jobs: list) -> None:
+        parallel.run_jobs(site, jobs, self.processes)
+
+    def finish(self) -> int:
+        """Files of earlier builds deleted."""
+        if self.loading:
+            self.loading.finish()
+        return self.output.finish()
+
+
+def chunks(items: list) -> list[list]:
+    return parallel.chunks(items)
+
+
+def register_model(registry: Registry, entry_type: type, holder_type: type) -> None:
+    """Key the directory's objects by the digests of their organisations' rows (``Registry.digests``,
+    which cover every field but the line numbers): an organisation's entry also by its status for
+    the day; a holder of a grant by its entry and the grant's occupation."""
+    digests = registry.digests
+    keys.register(Organisation, lambda org: digests[org.credit_code])
+    keys.register(entry_type, lambda entry: digests[entry.org.credit_code] + entry.status.encode())
+    keys.register(holder_type, lambda holder: digests[holder.entry.org.credit_code] + holder.entry.status.encode()
+                  + holder.grant.code.encode())
+    places: dict[int, bytes] = {}
+
+    def event_key(event: Event) -> bytes:
+        """An event by its organisation's digest and its place among that one's events."""
+        if not places:
+            counters: dict[str, int] = {}
+            for event_ in registry.events:
+                place = counters.get(event_.credit_code, 0)
+                counters[event_.credit_code] = place + 1
+                places[id(event_)] = digests[event_.credit_code] + b"%d" % place
+        return places[id(event)]
+
+    keys.register(Event, event_key)
+    whole: list[bytes] = []
+
+    def registry_key(_: Registry) -> bytes:
+        """The whole registry: every organisation's digest in order, and whose event comes next."""
+        if not whole:
+            whole.append(keys.digest(b"".join(digests[code] for code in registry.organisations),
+                                     "\x1f".join(event.credit_code for event in registry.events)))
+        return whole[0]
+
+    keys.register(Registry, registry_key)

@@ -1,0 +1,263 @@
+"""Writing the site: every page and file goes through :class:`Output` (made in full) or
+:class:`CachedOutput` (made again only when what it is made from changed).
+
+Both write a file only if its bytes changed (so that a deploy moves only what changed), refuse to
+write a path twice, and tell Pelican's ``content_written`` receivers of every file they write.
+The cached one keys each output by the values it is made from (:mod:`.keys`), skips making it
+when the last build made it from the same key and it is still as that build left it, keeps parts
+of files made from many items (:meth:`Output.parts`), and deletes what the last build wrote and
+this one did not, so that a rebuild leaves the very files a build into an empty folder leaves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Template
+from pelican import signals
+
+from .keys import Unkeyable, digest, encoded
+from .store import Memo, Store
+
+# Files made from groups of items (:meth:`Output.parts`) are made of this many groups at most.
+GROUPS = 64
+
+
+# Makers of several files (:meth:`Output.files`) that can bring up to date what they made for the
+# last build: ``update(kept, *inputs)`` gives the files and what to keep for the next build, from
+# what the last one kept (None at first).
+UPDATERS: dict[Callable, Callable] = {}
+
+
+class DuplicateOutput(RuntimeError):
+    """Two stages tried to write the same file."""
+
+
+def group_size(items: int, groups: int = GROUPS) -> int:
+    """Items per group: a power of two that makes at most ``groups`` groups, so that the groups stay
+    the same until the number of items doubles or halves."""
+    size = 8
+    while size * groups < items:
+        size *= 2
+    return size
+
+
+def grouped(items: list, groups: int = GROUPS) -> list[list]:
+    size = group_size(len(items), groups)
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+class Output:
+    """The output folder, written in full: nothing is read from or kept for another build."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.written: dict[str, int] = {}  # relative path -> size in bytes
+        self.unchanged = 0
+
+    def page(self, relpath: str, template: Template, context: dict) -> None:
+        """A page: the template rendered with the context."""
+        self.write(relpath, template.render(**context))
+
+    def file(self, relpath: str, make: Callable, inputs: tuple) -> None:
+        """A file: ``make(*inputs)``."""
+        self.write(relpath, make(*inputs))
+
+    def files(self, folder: str, make: Callable, inputs: tuple) -> None:
+        """Files made together: ``make(*inputs)`` gives their bytes by path under ``folder``."""
+        for name, data in make(*inputs).items():
+            self.write(f"{folder}/{name}", data)
+
+    def parts(self, name: str, make_groups: Callable[[list[list]], list], items: list, groups: int = GROUPS) -> list:
+        """``make_groups`` of the items cut into consecutive groups (:func:`grouped`): the part of
+        each group, in order. ``name`` names the parts for the cache."""
+        return make_groups(grouped(items, groups))
+
+    def joined(self, relpath: str, name: str, make_groups: Callable, items: list, join: Callable, inputs: tuple,
+               groups: int = GROUPS) -> None:
+        """A file made from many items: ``join(parts, *inputs)`` of their groups' :meth:`parts`."""
+        self.write(relpath, join(self.parts(name, make_groups, items, groups), *inputs))
+
+    def write(self, relpath: str, content: str | bytes, key: bytes | None = None) -> None:
+        """Write a file of the site, once; leave it untouched when its bytes are the same."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.record(relpath, len(data))
+        target = self.folder / relpath
+        try:
+            stat = target.stat()
+            if stat.st_size == len(data) and target.read_bytes() == data:
+                self.unchanged += 1
+                self.remember(relpath, key, stat)
+                return
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        signals.content_written.send(str(target), context={"relpath": relpath})
+        self.remember(relpath, key, target.stat())
+
+    def record(self, relpath: str, size: int) -> None:
+        if relpath in self.written:
+            raise DuplicateOutput(f"构建时重复写入 {relpath}")
+        self.written[relpath] = size
+
+    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
+        """Nothing to remember without a cache."""
+
+    def report(self) -> tuple:
+        """What this process wrote, for the process that takes it over (:meth:`take_over`)."""
+        return self.written, self.unchanged
+
+    def take_over(self, report: tuple) -> None:
+        written, unchanged = report
+        twice = written.keys() & self.written.keys()
+        if twice:
+            raise DuplicateOutput(f"构建时重复写入 {min(twice)}")
+        self.written.update(written)
+        self.unchanged += unchanged
+
+    def restart(self) -> None:
+        """Forget what was written, in a forked process that reports only its own files."""
+        self.written, self.unchanged = {}, 0
+
+    def finish(self) -> int:
+        """After the build: the number of files of earlier builds deleted (none without a cache)."""
+        return 0
+
+
+class CachedOutput(Output):
+    """The output folder with its build cache (:class:`~.store.Store`). ``base`` is the key part
+    every output shares (code, libraries, settings, reference data, theme)."""
+
+    def __init__(self, folder: Path, store: Store, base: bytes):
+        super().__init__(folder)
+        self.store, self.base = store, base
+        self.previous = store.previous_files()  # relative path -> (key, size, mtime in ns)
+        self.keyed: dict[str, tuple[bytes, int, int]] = {}
+        self.memos: dict[str, Memo] = {}
+
+    def key(self, *values) -> bytes | None:
+        """The key of an output made from the values, or None if one of them cannot be keyed."""
+        try:
+            return digest(self.base, encoded(values))
+        except Unkeyable:
+            return None
+
+    def page(self, relpath: str, template: Template, context: dict) -> None:
+        key = self.key(relpath, template.name, context)
+        if not self.kept(relpath, key):
+            self.write(relpath, template.render(**context), key)
+
+    def file(self, relpath: str, make: Callable, inputs: tuple) -> None:
+        key = self.key(relpath, make.__module__, make.__qualname__, inputs)
+        if not self.kept(relpath, key):
+            self.write(relpath, make(*inputs), key)
+
+    def files(self, folder: str, make: Callable, inputs: tuple) -> None:
+        key = self.key(folder, make.__module__, make.__qualname__, inputs)
+        paths = [path for path, entry in self.previous.items() if entry[0] == key] if key is not None else []
+        if paths and all(map(self.intact, paths, [key] * len(paths))):
+            for path in paths:
+                self.keep(path)
+            return
+        update = UPDATERS.get(make)
+        if update is None:
+            made = make(*inputs)
+        else:
+            made, kept = update(self.store.stored(folder), *inputs)
+            self.store.store(folder, kept)
+        for name, data in made.items():
+            self.write(f"{folder}/{name}", data, key)
+
+    def parts(self, name: str, make_groups: Callable[[list[list]], list], items: list, groups: int = GROUPS) -> list:
+        """The last build's part of each group whose items and place are the same; the others
+        from one call of ``make_groups`` with the missing groups."""
+        memo = self.memo(name)
+        cut = grouped(items, groups)
+        keys = [self.key(name, make_groups.__qualname__, start, group)
+                for start, group in zip(range(0, len(items), len(cut[0]) if cut else 1), cut)]
+        parts = [memo.get(key) if key is not None else None for key in keys]
+        missing = [index for index, part in enumerate(parts) if part is None]
+        for index, part in zip(missing, make_groups([cut[index] for index in missing]) if missing else ()):
+            parts[index] = part
+            if keys[index] is not None:
+                memo.put(keys[index], part)
+        return parts
+
+    def joined(self, relpath: str, name: str, make_groups: Callable, items: list, join: Callable, inputs: tuple,
+               groups: int = GROUPS) -> None:
+        key = self.key(relpath, make_groups.__qualname__, join.__qualname__, items, inputs)
+        if not self.kept(relpath, key):
+            self.write(relpath, join(self.parts(name, make_groups, items, groups), *inputs), key)
+
+    def memo(self, name: str) -> Memo:
+        if name not in self.memos:
+            self.memos[name] = self.store.memo(name)
+        return self.memos[name]
+
+    def kept(self, relpath: str, key: bytes | None) -> bool:
+        """True, and the file counted as written, if the last build wrote it from the same key and
+        it is still as that build left it."""
+        if not self.intact(relpath, key):
+            return False
+        self.keep(relpath)
+        return True
+
+    def intact(self, relpath: str, key: bytes | None) -> bool:
+        previous = self.previous.get(relpath) if key is not None else None
+        if previous is None or previous[0] != key:
+            return False
+        try:
+            stat = os.stat(os.path.join(self.folder, relpath))  # checked for every file: no Path objects
+        except FileNotFoundError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == previous[1:]
+
+    def keep(self, relpath: str) -> None:
+        previous = self.previous[relpath]
+        self.record(relpath, previous[1])
+        self.keyed[relpath] = previous
+        self.unchanged += 1
+
+    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
+        if key is not None:
+            self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
+
+    def report(self) -> tuple:
+        for memo in self.memos.values():
+            memo.save()  # each process saves the tables it used; no two processes use the same one
+        self.memos = {}
+        return (*super().report(), self.keyed)
+
+    def take_over(self, report: tuple) -> None:
+        super().take_over(report[:2])
+        self.keyed.update(report[2])
+
+    def restart(self) -> None:
+        super().restart()
+        self.keyed, self.memos = {}, {}
+
+    def finish(self) -> int:
+        """Delete what the last build wrote and this one did not; remember this build's files."""
+        self.report()
+        gone = sorted(self.previous.keys() - self.written.keys())
+        for relpath in gone:
+            remove_with_empty_parents(self.folder, relpath)
+        self.store.keep_files({relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()})
+        return len(gone)
+
+
+def remove_with_empty_parents(root: Path, relpath: str) -> None:
+    """Delete a file of the output and the folders it leaves empty; never anything outside."""
+    path = root / relpath
+    if not path.resolve().is_relative_to(root.resolve()):
+        return
+    path.unlink(missing_ok=True)
+    for parent in path.parents:
+        if parent == root or not parent.is_relative_to(root):
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty
+            return
