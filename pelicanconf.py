@@ -1,6 +1,8 @@
 """Pelican settings for the directory. The MULU_* settings are mulu's (see mulu/settings.py);
 the staff scripts read them from this file too."""
 
+from jinja2 import StrictUndefined
+
 AUTHOR = "上海市职业技能鉴定中心"
 SITENAME = "上海市社会培训评价组织目录"
 SITEURL = ""
@@ -11,7 +13,9 @@ PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["mulu_directory"]
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+# A template reads only what its page's context and the settings give it (each page's cache key
+# is made from its context): reading anything else stops the build instead of printing nothing.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "undefined": StrictUndefined}
 
 # No blog: the directory's pages come from the registry; content/ holds a few fixed pages.
 ARTICLE_PATHS = []

@@ -30,7 +30,8 @@ from mulu.settings import load_settings, resolve
 from mulu.validate import load_registry, validate_files
 
 from . import hugo, pagefind, plain, search
-from .measure import OtherWork, Run, compare, median_run, percentile, run_child, snapshot, tree_stats
+from .measure import (OtherWork, Run, compare, kinds, median_run, percentile, rewritten_files, run_child, snapshot,
+                      tree_stats)
 from .workload import HISTORY, REGISTRY, change_one_organisation, sample_folder
 
 ROOT = plain.ROOT
@@ -249,11 +250,28 @@ class Bench:
             counts = compare(before, snapshot(output))
             rewritten.append(counts[0])
             content_changed.append(counts[1])
+        if self.args.repeat % 2:  # the last turn built the changed pair: back to the original
+            run_child(build_argv(output, data, today), cwd=ROOT, sample=False)
         return {
             "rebuild_s": rounded(rebuild.seconds),
             "incremental_s": rounded(statistics.median(r.seconds for r in runs)),
             "incremental_files_rewritten": max(rewritten),
             "incremental_files_changed": max(content_changed),
+            **self.measure_next_days(output, data, today),
+        }
+
+    def measure_next_days(self, output: Path, data: Path, today: dt.date) -> dict:
+        """The nightly rebuild: the same pair on each following day, each into the last day's site."""
+        runs, rewritten = [], []
+        for turn in range(1, self.args.repeat + 1):
+            before = snapshot(output)
+            runs.append(run_child(build_argv(output, data, today + dt.timedelta(days=turn)), cwd=ROOT, sample=False))
+            rewritten.append(rewritten_files(before, snapshot(output)))
+        most = max(rewritten, key=len)
+        return {
+            "next_day_s": rounded(statistics.median(r.seconds for r in runs)),
+            "next_day_rewritten": len(most),
+            "next_day_rewritten_kinds": kinds(most),
         }
 
 
@@ -262,7 +280,8 @@ COLUMNS = (
     ("output_files", "files"), ("output_mb", "MB"), ("plain_jinja2_s", "jinja2 s"), ("build_vs_plain", "×jinja2"),
     ("hugo_s", "hugo s"), ("pagefind_s", "pagefind s"), ("build_vs_hugo_plus_pagefind", "×(hugo+pf)"),
     ("rebuild_s", "rebuild s"), ("incremental_s", "incr s"), ("incremental_files_rewritten", "incr rewritten"),
-    ("incremental_files_changed", "incr changed"), ("other_cpu_s", "others' CPU s"),
+    ("incremental_files_changed", "incr changed"), ("next_day_s", "next day s"), ("next_day_rewritten", "next day rewritten"),
+    ("other_cpu_s", "others' CPU s"),
 )
 SEARCH_COLUMNS = (
     ("orgs", "orgs"), ("search_index_s", "index s"), ("search_kb_gzip", "files KB gz"),

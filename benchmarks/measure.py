@@ -159,9 +159,19 @@ def snapshot(root: Path) -> dict[str, tuple[int, str]]:
 
 def compare(before: dict, after: dict) -> tuple[int, int]:
     """``(files rewritten, files whose content changed)``: new files count as both."""
-    rewritten = changed = 0
-    for path, (mtime, digest) in after.items():
-        old = before.get(path)
-        rewritten += old is None or old[0] != mtime
-        changed += old is None or old[1] != digest
-    return rewritten, changed
+    return len(rewritten_files(before, after)), sum(before.get(path, (0, None))[1] != digest for path, (_, digest) in after.items())
+
+
+def rewritten_files(before: dict, after: dict) -> list[str]:
+    """The files written since ``before`` (new ones too)."""
+    return [path for path, (mtime, _) in after.items() if before.get(path, (None,))[0] != mtime]
+
+
+def kinds(paths: list[str]) -> dict[str, int]:
+    """How many of the files are of each kind: their first folder (``org``, ``orgs``, …), or
+    their own name at the top."""
+    found: dict[str, int] = {}
+    for path in paths:
+        kind = path.split("/", 1)[0]
+        found[kind] = found.get(kind, 0) + 1
+    return dict(sorted(found.items()))

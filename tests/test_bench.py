@@ -26,6 +26,7 @@ REQUIRED = {
     "pagefind_s": (float, type(None)), "peak_rss_mb": float, "first_query_kb_gzip_median": (float, type(None)),
     "first_query_kb_gzip_max": (float, type(None)), "pagefind_first_query_kb_median": (float, type(None)),
     "query_p95_ms": float, "rebuild_s": float, "incremental_s": float, "other_cpu_s": (float, type(None)),
+    "next_day_s": float, "next_day_rewritten": int, "next_day_rewritten_kinds": dict, "output_files": int,
 }
 
 
@@ -57,6 +58,7 @@ def test_json_has_one_object_per_size_with_every_figure(tiny_run):
             assert isinstance(result[key], kind), (key, result[key])
         assert result["build_s"] > 0 and result["plain_jinja2_s"] > 0 and result["peak_rss_mb"] > 10
         assert result["output_files"] > result["orgs"]
+        assert sum(result["next_day_rewritten_kinds"].values()) == result["next_day_rewritten"] < result["output_files"] / 4
 
 
 def test_absent_tools_give_null(tiny_run):

@@ -1,4 +1,4 @@
-"""The search index built from the shipped sample registry: it is exactly what lunr.py's own
+"""The search index built from a sample like the shipped one: it is exactly what lunr.py's own
 builder makes, the queries people type find the right organisations first, and lunr.js on the
 same files returns the same organisations in the same order."""
 
@@ -31,8 +31,8 @@ def settings():
 
 
 @pytest.fixture(scope="module")
-def registry(settings):
-    return load_registry(settings, TODAY)
+def registry(settings, sample_files):
+    return load_registry(settings, TODAY, sample_files / "registry.csv", sample_files / "history.csv")
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,8 @@ def test_the_page_and_lunr_js_find_the_same_organisations_in_the_same_order(comp
 
 
 def test_display_rows_follow_the_refs(registry, orgs, settings):
-    rows = [json.loads(row) for row, _ in shards.search_build(registry, settings)[1].display]
+    refs = shards.Refs.of(registry)
+    rows = [json.loads(row) for row, _ in refs.display(refs.orgs)]
     assert [row[1] for row in rows] == [org.name for org in orgs]
     first = rows[0]
     assert dt.date(1970, 1, 1) + dt.timedelta(days=first[4] + first[5]) == orgs[0].valid_until

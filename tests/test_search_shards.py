@@ -22,6 +22,7 @@ from mulu.search.tokenizer import QueryTerm, query_terms
 from mulu.settings import load_settings
 from mulu.store import write_pair
 from mulu.validate import load_registry
+from mulu_directory.speedups.search import updated_search_files
 
 ROOT = Path(__file__).parent.parent
 LUNR_CLI = ROOT / "tests" / "js" / "lunr-cli.js"
@@ -159,7 +160,7 @@ def test_an_updated_index_is_the_index_made_anew(registry):
     Plane), one given another phone and one another occupation: the last build's index
     brought up to date gives the very files a new one does."""
     settings, found = registry
-    _, previous = shards.search_build(found, settings)
+    _, previous = updated_search_files(None, found, settings)
     orgs = search_index.ranked_organisations(found)
     changes = {
         orgs[5].credit_code: {"name": "𠮷野家饮食职业技能评价中心"},
@@ -168,7 +169,7 @@ def test_an_updated_index_is_the_index_made_anew(registry):
         orgs[1900].credit_code: {"grants": [orgs[1].grants[0]], "address": ""},
     }
     changed = changed_registry(found, changes)
-    files, updated = shards.search_build(changed, settings, previous)
+    files, updated = updated_search_files(previous, changed, settings)
     assert files == shards.search_files(changed, settings)
     assert files != shards.search_files(found, settings)
     assert kept_shards(previous, updated)
@@ -177,23 +178,23 @@ def test_an_updated_index_is_the_index_made_anew(registry):
 def test_an_update_makes_again_only_the_shards_a_change_touched(registry):
     """A new phone number: its old and new tokens' shards, and where their ends moved."""
     settings, found = registry
-    _, previous = shards.search_build(found, settings)
+    _, previous = updated_search_files(None, found, settings)
     org = search_index.ranked_organisations(found)[1000]
-    _, updated = shards.search_build(changed_registry(found, {org.credit_code: {"phone": "021-99999999"}}), settings, previous)
-    assert len(updated.shards) - len(kept_shards(previous, updated)) <= 4
+    _, updated = updated_search_files(previous, changed_registry(found, {org.credit_code: {"phone": "021-99999999"}}), settings)
+    assert len(updated.made.shards) - len(kept_shards(previous, updated)) <= 4
 
 
 def test_an_organisation_moving_in_the_ref_order_makes_the_index_anew(registry):
     settings, found = registry
-    _, previous = shards.search_build(found, settings)
+    _, previous = updated_search_files(None, found, settings)
     filed = next(org for org in search_index.ranked_organisations(found) if org.status == "已备案")
     changed = changed_registry(found, {filed.credit_code: {"status": "已移出"}})
-    files, updated = shards.search_build(changed, settings, previous)
+    files, updated = updated_search_files(previous, changed, settings)
     assert files == shards.search_files(changed, settings)
     assert not kept_shards(previous, updated)
 
 
 def kept_shards(previous, updated) -> list[bytes]:
     """The shard files the update took from the previous index rather than making them."""
-    earlier = {id(data) for _, data in previous.shards}
-    return [data for _, data in updated.shards if id(data) in earlier]
+    earlier = {id(data) for _, data in previous.made.shards}
+    return [data for _, data in updated.made.shards if id(data) in earlier]

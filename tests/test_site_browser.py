@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from test_site_pages import sample_rows
+from conftest import sample_rows
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from mulu.schema import HISTORY_FIELDS, REGISTRY_COLUMNS, REGISTRY_FIELDS
 from mulu.supervision.schema import DRAW_FIELDS, INSPECTION_FIELDS
 
 from conftest import FORMULA_NAME, HOSTILE_NAME
-from test_site_pages import sample_rows
+from conftest import sample_rows
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

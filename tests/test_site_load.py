@@ -24,6 +24,7 @@ from mulu.validate import load_registry, read_pair, validate_files
 
 from conftest import ROOT, SAMPLE_DAY
 from registry_files import REFERENCE, SETTINGS, read_rows, write_rows, write_sample
+from test_validate import HISTORY_RULES, REGISTRY_RULES, edit_file
 
 TODAY = dt.date.fromisoformat(SAMPLE_DAY)
 WARM = "按上次构建校验过的内容载入"
@@ -160,6 +161,23 @@ def test_what_a_full_validation_reports_on_is_left_to_it(files, edit):
     report = validate_files(registry, history, REFERENCE, SETTINGS, TODAY)
     assert incremental(before, after) is None
     assert edit == "crlf" or not report.ok
+
+
+RULES = [(name, "registry.csv", edit) for name, edit, _ in REGISTRY_RULES] + \
+        [(name, "history.csv", edit) for name, edit, _ in HISTORY_RULES]
+
+
+@pytest.mark.parametrize("name, file, edit", RULES, ids=[rule[0] for rule in RULES])
+def test_every_rule_the_validator_reports_makes_a_rebuild_validate_in_full(files, name, file, edit):
+    """Each bad fixture of the validator's own tests: where ``invoke validate`` reports a problem,
+    loading from the snapshot gives way to the full validation, which reports it; a new rule
+    that ties organisations together outside ``check_across`` fails here."""
+    before = files.save()
+    after = files.save()
+    edit_file(after / file, edit)
+    report = validate_files(*paths(after), REFERENCE, SETTINGS, TODAY)
+    assert not report.ok
+    assert incremental(before, after) is None
 
 
 def test_too_many_changes_are_left_to_a_full_validation(files):

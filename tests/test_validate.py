@@ -330,8 +330,9 @@ def test_expiring_filings_are_warnings_not_errors(files, capsys):
     assert "校验通过" in out[-1]
 
 
-def test_shipped_registry_is_valid_through_invoke():
-    done = subprocess.run([sys.executable, "-m", "invoke", "validate", "--date", TODAY],
+def test_a_sample_registry_is_valid_through_invoke(sample_files):
+    done = subprocess.run([sys.executable, "-m", "invoke", "validate", "--date", TODAY,
+                           "--registry", str(sample_files / "registry.csv"), "--history", str(sample_files / "history.csv")],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "300 个机构" in done.stdout.splitlines()[-1]

@@ -78,3 +78,20 @@ def test_the_readme_documents_the_tasks_the_workflows_run():
     called = set().union(*(invoked_tasks(step) for name in ("ci.yml", "pages.yml") for step in steps(load(name))))
     missing = sorted(task for task in called if f"invoke {task}" not in text)
     assert missing == []
+
+
+def staff_scripts() -> list[str]:
+    return sorted(path.stem for path in (ROOT / "scripts").glob("*.py")
+                  if "def arguments()" in path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", staff_scripts())
+def test_every_staff_script_is_a_task_with_the_options_of_its_parser(name):
+    import importlib
+
+    parser = importlib.import_module(f"scripts.{name}").arguments()
+    expected = {next((s for s in a.option_strings if s.startswith("--")), a.dest).lstrip("-").replace("-", "_")
+                for a in parser._actions if a.dest != "help"}
+    task = Collection.from_module(tasks)[name.replace("_", "-")]
+    assert {argument.name for argument in task.get_arguments()} == expected
+    assert task.__doc__ == parser.description

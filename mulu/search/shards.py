@@ -25,15 +25,16 @@ import bisect
 import gzip
 import json
 import zlib
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from ..jsonio import compact_json, compact_json_bytes
-from ..model import Registry
-from .index import (FIELDS, decode_rows, display_tables, encode_rows, occupation_names,
-                    ranked_organisations, shared_prefix, utf16)
+from ..model import Organisation, Registry
+from .index import (FIELDS, build_index, decode_rows, display_json, display_tables, encode_rows, field_tokens,
+                    occupation_names, posting_text, ranked_organisations, shared_prefix, utf16)
 from .query import matches, reached_by
 from .tokenizer import QueryTerm, query_terms, tokens
-from .update import Indexed, build, encoded_shards, updated
 
 FORMAT = 2
 SHARD_BYTES = 4 * 1024  # raw bytes of terms an index shard aims at
@@ -115,33 +116,69 @@ def occupations_by_token(occupations: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def shard_index(rows: list[tuple[str, str]], previous: Indexed | None = None) -> tuple[list[str], list[tuple[int, bytes]]]:
-    """The manifest's ``index`` keys, and each shard's first row and file (see
-    :func:`update.encoded_shards`)."""
+def shard_index(rows: list[tuple[str, str]], encode_shards=None) -> tuple[list[str], list[tuple[int, bytes]]]:
+    """The manifest's ``index`` keys, and each shard's first row and file; ``encode_shards`` (the
+    rows of each shard -> their files) may take files it made before."""
     shards = split_terms(rows)
     keys = [""] + [separator(before[-1][0], shard[0][0]) for before, shard in zip(shards, shards[1:])]
-    return keys, encoded_shards(shards, previous, lambda shard: encode_rows(shard).encode("utf-8"))
+    files = (encode_shards or encoded)(shards)
+    return keys, list(zip(accumulate((len(shard) for shard in shards[:-1]), initial=0), files))
+
+
+def encoded(shards: list[list[tuple[str, str]]]) -> list[bytes]:
+    return [encode_rows(shard).encode("utf-8") for shard in shards]
 
 
 def shard_files(shards: list[tuple[int, bytes]]) -> dict[str, bytes]:
     return {f"index/{n}.txt": data for n, (_, data) in enumerate(shards)}
 
 
+@dataclass
+class Indexed:
+    """The index and the display rows of every ref."""
+
+    occupations: list[str]  # the occupations the display rows number, in order
+    rows: list[tuple[str, str]]  # (term, posting text) of every term, in UTF-16 order
+    display: list[tuple[str, str]]  # by ref: its display row and its facets, as JSON
+    shards: list[tuple[int, bytes]] = field(default_factory=list)  # (first row, file) of each shard
+
+
+@dataclass
+class Refs:
+    """What the index is made from: the organisations in ref order and what numbers them."""
+
+    orgs: list[Organisation]
+    occupations: list[str]
+    of_token: dict[str, list[int]]  # token -> the numbers of the occupations it is a token of
+    districts: list[str]
+
+    @classmethod
+    def of(cls, registry: Registry) -> Refs:
+        orgs = ranked_organisations(registry)
+        occupations = occupation_names(orgs)
+        return cls(orgs, occupations, occupations_by_token(occupations), list(registry.reference.districts))
+
+    def index_rows(self, documents) -> list[tuple[str, str]]:
+        """``(term, posting text)`` of every term of the tokenized documents."""
+        return [(term, posting_text(postings, self.of_token.get(term, ()))) for term, postings in build_index(documents)["terms"]]
+
+    def display(self, orgs: list[Organisation]) -> list[tuple[str, str]]:
+        numbers = {name: number for number, name in enumerate(self.occupations)}
+        return [display_json(org, self.districts, numbers) for org in orgs]
+
+
 def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     """Every search file, by path under ``search/``."""
-    return search_build(registry, settings)[0]
+    refs = Refs.of(registry)
+    made = Indexed(refs.occupations, refs.index_rows(field_tokens(refs.orgs, settings)), refs.display(refs.orgs))
+    return search_folder(registry, settings, made)
 
 
-def search_build(registry: Registry, settings: dict, previous: Indexed | None = None) -> tuple[dict[str, bytes], Indexed]:
-    """Every search file, by path under ``search/``, and the index they hold, which the next
-    build updates as ``previous`` (see :mod:`mulu.search.update`)."""
-    orgs = ranked_organisations(registry)
-    digests = [registry.digests[org.credit_code] for org in orgs]
-    occupations = occupation_names(orgs)
-    shared = (occupations_by_token(occupations), list(registry.reference.districts), settings)
-    made = updated(previous, orgs, digests, occupations, *shared) or build(orgs, digests, occupations, *shared)
-    keys, made.shards = shard_index(made.rows, previous)
+def search_folder(registry: Registry, settings: dict, made: Indexed, encode_shards=None) -> dict[str, bytes]:
+    """The files of the index ``made`` (its ``shards`` set on the way)."""
+    keys, made.shards = shard_index(made.rows, encode_shards)
     files = shard_files(made.shards)
+    occupations = made.occupations
     rows, facets = zip(*made.display) if made.display else ((), ())
     small = len(rows) <= SINGLE_DISPLAY_ROWS
     per_file = max(len(rows), 1) if small else DISPLAY_ROWS
@@ -153,14 +190,14 @@ def search_build(registry: Registry, settings: dict, previous: Indexed | None = 
     manifest = {
         "format": FORMAT,
         "documents": len(rows),
-        "fields": [[field.name, field.boost] for field in FIELDS],
+        "fields": [[f.name, f.boost] for f in FIELDS],
         "index": keys,
         "display": {"rows": per_file, "facets": split_display, "occupations": len(occupations),
                     "occupationRows": names_per_file},
         "shown": SHOWN,
         **display_tables(registry, settings),
     }
-    return {"manifest.json": compact_json_bytes(manifest), **files}, made
+    return {"manifest.json": compact_json_bytes(manifest), **files}
 
 
 def cut(folder: str, items: list[str], per_file: int) -> dict[str, bytes]:
@@ -218,7 +255,7 @@ def fetched_for(output: str | Path, query: str) -> list[tuple[str, int]]:
     return [(path, gzip_size((output / path).read_bytes())) for path in paths]
 
 
-OCCUPATIONS_FIELD = [field.name for field in FIELDS].index("o")
+OCCUPATIONS_FIELD = [f.name for f in FIELDS].index("o")
 
 
 def search_paths(manifest: dict) -> dict[str, list[str]]:

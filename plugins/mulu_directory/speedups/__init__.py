@@ -36,13 +36,18 @@ from mulu.model import Event, Organisation, Registry
 from mulu.settings import resolve
 from mulu.validate import load_report
 
-from . import keys, parallel, search  # noqa: F401  (search registers its updater)
+from mulu.search.shards import search_files
+
+from . import keys, parallel
 from .collector import freeze_model, paused_collector, unfreeze
 from .loading import Loading, input_paths
-from .output import CachedOutput, Output
+from .output import UPDATERS, CachedOutput, Output
+from .search import updated_search_files
 from .store import Store
 
 PLUGIN = Path(__file__).resolve().parent.parent
+# Makers whose last output a rebuild brings up to date rather than making it again.
+UPDATERS[search_files] = updated_search_files
 # Settings that do not change what a file says: where things are (of the input files, the
 # contents are keyed instead), the day (keyed through the statuses it gives), how many processes
 # build, and whether to use the cache.
