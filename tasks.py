@@ -86,6 +86,8 @@ review = script_task("review")
 report = script_task("report")
 application_template = script_task("application_template")
 deploy = script_task("deploy")
+draw = script_task("draw")
+inspect_task = script_task("inspect")  # not "inspect": the module uses the standard library's
 
 
 # --- The site ------------------------------------------------------------------------------
@@ -139,13 +141,14 @@ def serve(c, port=8000, output="output"):
 
 @task(help={"port": "端口（默认 8000）", "output": "网站目录（默认 output）"})
 def livereload(c, port=8000, output="output"):
-    """构建并提供网站；registry.csv、history.csv、content/、theme/ 改动时自动重建。"""
+    """构建并提供网站；registry.csv、history.csv、监督检查文件、content/、theme/ 改动时自动重建。"""
     from livereload import Server
 
     rebuild = pelican_command("pelicanconf.py", output)
     c.run(rebuild)
     server = Server()
-    for pattern in ("registry.csv", "history.csv", "reference/*.csv", "content/**/*", "theme/**/*", "pelicanconf.py"):
+    for pattern in ("registry.csv", "history.csv", "inspectors.csv", "draws.csv", "inspections.csv", "reference/*.csv",
+                    "content/**/*", "theme/**/*", "pelicanconf.py"):
         server.watch(pattern, lambda: c.run(rebuild, warn=True))
     server.serve(port=port, root=output, host="127.0.0.1")
 

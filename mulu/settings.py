@@ -32,6 +32,9 @@ DEFAULTS: dict[str, object] = {
     # worked in their place (调休), as YYYY-MM-DD strings.
     "MULU_HOLIDAYS": (),
     "MULU_WORKDAYS": (),
+    # Whether the site shows the inspector pool (names, units, whom each must not inspect) and who
+    # was drawn to inspect whom; False shows only how many inspectors the pool holds.
+    "MULU_PUBLISH_INSPECTORS": False,
     # The date statuses are computed for; None means the day of the build.
     "MULU_TODAY": None,
     # Marks every page as sample data while the shipped registry is fictional.
@@ -89,7 +92,7 @@ def check_settings(settings: dict, root: Path | None = None) -> dict:
         value = merged[key]
         if not (isinstance(value, int) and value > 0):
             raise SettingsError(f"{key} 必须是正整数，现为 {value!r}")
-    for key in ("MULU_BUILD_CACHE", "MULU_PRECOMPRESS"):
+    for key in ("MULU_BUILD_CACHE", "MULU_PRECOMPRESS", "MULU_PUBLISH_INSPECTORS"):
         if not isinstance(merged[key], bool):
             raise SettingsError(f"{key} 必须是 True 或 False，现为 {merged[key]!r}")
     for key in ("MULU_HOLIDAYS", "MULU_WORKDAYS"):

@@ -24,6 +24,8 @@ from .problems import InvalidInput, Problem, Refused, errors
 from .reference import Reference
 from .schema import FILED, HISTORY_FIELDS, NOTICE, REGISTRY_COLUMNS, REGISTRY_FIELDS, REMOVED
 from .store import render_pair
+from .supervision.records import Supervision, check_supervision
+from .supervision.schema import FAILED, INSPECTIONS_FILE
 from .validate import occupations_rule, validate_files
 
 NATIONAL_CODE_NOTE = re.compile(r"全国备案机构代码 ?(\d{4})")
@@ -58,6 +60,7 @@ class Book:
     history_path: Path
     settings: dict
     today: dt.date
+    supervision: Supervision  # the inspection items, pool, draws and inspections beside the registry
 
     @property
     def reference(self) -> Reference:
@@ -105,8 +108,12 @@ class Book:
             registry_copy.write_bytes(registry_data)
             history_copy.write_bytes(history_data)
             report = validate_files(registry_copy, history_copy, self.reference, self.settings, self.today)
-        if not report.ok:
-            raise Refused("办理后的数据未通过校验，未写入：", *(str(p) for p in errors(report.problems)))
+        problems = errors(report.problems)
+        if not problems:  # the supervision files must still agree with the registry (a removal's citation)
+            problems = errors(check_supervision(self.registry_path.parent, self.reference.folder, report.registry,
+                                                self.history_path.name)[0])
+        if problems:
+            raise Refused("办理后的数据未通过校验，未写入：", *(str(p) for p in problems))
         commit_files({self.registry_path: registry_data, self.history_path: history_data})
 
 
@@ -119,12 +126,13 @@ def open_book(registry_path: str | Path, history_path: str | Path, reference: Re
         raise Refused(f"{registry_path.name} 与 {history_path.name} 须在同一个文件夹中（两者总是一起写入）")
     with folder_lock(registry_path.parent):
         report = validate_files(registry_path, history_path, reference, settings, today)
-        if not report.ok:
-            raise InvalidInput(errors(report.problems) + [Problem(registry_path.name, 0, "-", "目录本身未通过校验，请先改正（invoke validate）再办理")])
+        problems, supervision = check_supervision(registry_path.parent, reference.folder, report.registry, history_path.name)
+        if not report.ok or errors(problems):
+            raise InvalidInput(errors(report.problems) + errors(problems) + [Problem(registry_path.name, 0, "-", "目录本身未通过校验，请先改正（invoke validate）再办理")])
         registry = report.registry
         rows = {code: cells_of(org, REGISTRY_FIELDS) for code, org in registry.organisations.items()}
         events = [cells_of(event, HISTORY_FIELDS) for event in registry.events]
-        yield Book(registry, rows, events, registry_path, history_path, settings, today)
+        yield Book(registry, rows, events, registry_path, history_path, settings, today, supervision)
 
 
 # --- 公示 --------------------------------------------------------------------------------
@@ -267,18 +275,31 @@ def renew(book: Book, credit_code: str, until: dt.date, document: str = "") -> l
 
 # --- 移出 --------------------------------------------------------------------------------
 
-def remove(book: Book, credit_code: str, reason: str, document: str) -> list[str]:
-    """移出目录: the row stays, marked 已移出 with the reason and 文号, so the public still sees it."""
+def remove(book: Book, credit_code: str, reason: str, document: str, inspection: str = "") -> list[str]:
+    """移出目录: the row stays, marked 已移出 with the reason and 文号, so the public still sees it.
+    A removal may cite the 不合格 inspection that led to it, by its 文书编号."""
     org = book.org(credit_code)
     book.require_status(org, (FILED,), "移出目录")
     missing = [name for name, value in (("--reason 移出原因", reason), ("--document 文号", document)) if not value.strip()]
     if missing:
         raise Refused(f"移出目录须写明{'和'.join(missing)}")
     reason, document = reason.strip(), document.strip()
+    note = reason + (f"；依据检查：{cited_inspection(book, org, inspection.strip())}" if inspection.strip() else "")
     book.rows[org.credit_code].update(status=REMOVED, status_note=f"{reason}（{document}）")
-    book.record(org.credit_code, "移出", document, reason)
+    book.record(org.credit_code, "移出", document, note)
     book.commit()
-    return [f"已移出目录：{org.name}（{org.filing_no}），原因：{reason}，文号 {document}；该行保留，公众仍可查到"]
+    basis = f"，依据检查 {inspection.strip()}" if inspection.strip() else ""
+    return [f"已移出目录：{org.name}（{org.filing_no}），原因：{reason}，文号 {document}{basis}；该行保留，公众仍可查到"]
+
+
+def cited_inspection(book: Book, org: Organisation, document: str) -> str:
+    """The 文书编号 of a 不合格 inspection of this organisation, or a refusal that says why not."""
+    cited = book.supervision.by_document(document)
+    if cited is None:
+        raise Refused(f"{INSPECTIONS_FILE} 中没有文书编号为「{document}」的检查；请核对 --inspection，或运行 invoke report 查看")
+    if cited.credit_code != org.credit_code or cited.result != FAILED:
+        raise Refused(f"检查 {document} 是对 {cited.credit_code} 的{cited.result}，移出 {org.name} 只能依据对它的不合格检查")
+    return document
 
 
 # --- 更正 --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "notice": "/notice/",
     "removed": "/removed/",
     "data": "/data/",
+    "supervision": "/supervision/",
     "content": "/apply/",
     "search": "/search/",
     "verify": "/verify/",

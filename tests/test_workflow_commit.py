@@ -12,36 +12,23 @@ import pytest
 from mulu.csvio import folder_lock, recover
 from mulu.sample import generate
 from mulu.store import render_pair
-from workflow_support import ANCHOR, REFERENCE, ROOT, SETTINGS
+from workflow_support import ANCHOR, KILL_AT_CALL, REFERENCE, ROOT, SETTINGS
 
 # The child writes NEW over OLD with commit_files. With a checkpoint number it SIGKILLs itself just
 # before that file-system call (every write, fsync, rename and unlink is one); otherwise it says
 # "go" and the parent kills it from outside, at some moment of the write.
-CHILD = r"""
-import os, signal, sys
+CHILD = KILL_AT_CALL + r"""
+import sys
 from pathlib import Path
 from mulu.csvio import commit_files
 
 folder, stop_at = Path(sys.argv[1]), int(sys.argv[2])
-calls = 0
-
-def checkpoint(original):
-    def wrapped(*args, **kwargs):
-        global calls
-        calls += 1
-        if calls == stop_at:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return original(*args, **kwargs)
-    return wrapped
-
-if stop_at:
-    for name in ("write", "fsync", "replace", "unlink"):
-        setattr(os, name, checkpoint(getattr(os, name)))
+calls = kill_at_call(stop_at, ("write", "fsync", "replace", "unlink") if stop_at else ())
 contents = {folder / "registry.csv": (folder / "new-registry").read_bytes(),
             folder / "history.csv": (folder / "new-history").read_bytes()}
 print("go", flush=True)
 commit_files(contents)
-print(f"done after {calls} calls", flush=True)
+print(f"done after {calls[0]} calls", flush=True)
 """
 
 

@@ -23,6 +23,28 @@ REFERENCE = Reference(ROOT / "reference")
 ANCHOR = dt.date(2026, 11, 27)  # a Friday; the sample's statuses are arranged around it
 APPLICANT = "91310115MA1K4XY200"  # valid check character; never drawn by the generator's seeds here
 
+# The start of a child process's script: kill_at_call(n, names) makes the process SIGKILL itself
+# just before its n-th call to one of the named os functions (every write, fsync, rename and
+# unlink is one); it returns the count of calls so far, as a one-item list.
+KILL_AT_CALL = r"""
+import os, signal
+
+def kill_at_call(stop_at, names):
+    calls = [0]
+
+    def checkpoint(original):
+        def wrapped(*args, **kwargs):
+            calls[0] += 1
+            if calls[0] == stop_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(*args, **kwargs)
+        return wrapped
+
+    for name in names:
+        setattr(os, name, checkpoint(getattr(os, name)))
+    return calls
+"""
+
 APPLICATION = {
     "credit_code": APPLICANT,
     "name": "上海申江焊接技术有限公司",

@@ -23,6 +23,7 @@ from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column
 from .site import Site
 from .speedups import pieces
 from .speedups.pieces import Deflated
+from .supervision import download_tables
 
 # A spreadsheet runs a cell starting with one of these as a formula; a leading ' makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -171,7 +172,8 @@ def table_schema(columns: tuple[Column, ...], headed_by_title: bool = False) -> 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def data_package(title: str, day: dt.date) -> dict:
+def data_package(title: str, day: dt.date, supervision: dict[str, tuple[Column, ...]]) -> dict:
+    """The data package; ``supervision``: the columns of each supervision download by file name."""
     registry_schema = table_schema(REGISTRY_COLUMNS)
     history_schema = table_schema(HISTORY_COLUMNS)
     workbook_schema = table_schema(REGISTRY_COLUMNS, headed_by_title=True)
@@ -194,6 +196,9 @@ def data_package(title: str, day: dt.date) -> dict:
              "schema": workbook_schema},
             {"name": "history", "path": "history.csv", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": history_schema},
+            *({"name": name.removesuffix(".csv"), "path": name, "format": "csv", "mediatype": "text/csv",
+               "encoding": "utf-8-sig", "dialect": csv_dialect, "schema": table_schema(columns)}
+              for name, columns in supervision.items()),
         ],
     }
 
@@ -223,11 +228,20 @@ def write_downloads(site: Site) -> None:
     site.joined("data/registry.json", "registry-json", registry_json_groups, orgs, json_file)
     site.joined("data/registry.xlsx", "xlsx-rows", sheet_groups, list(enumerate(orgs, 2)), registry_workbook,
                 len(orgs), day)
-    site.write("data/datapackage.json", readable_json(data_package(site.settings["SITENAME"], day)))
+    supervision = download_tables(site)
+    for name, (columns, rows) in supervision.items():
+        site.file(f"data/{name}", supervision_csv, columns, rows)
+    columns = {name: columns for name, (columns, _) in supervision.items()}
+    site.write("data/datapackage.json", readable_json(data_package(site.settings["SITENAME"], day, columns)))
     sizes = {name: site.written[f"data/{name}"] for name in
-             ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json")}
+             ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json", *supervision)}
     site.render("data.html", "data/index.html", sizes=sizes, organisations=len(orgs), events=len(registry.events),
-                data_date=site.directory.data_date)
+                supervision=list(supervision), data_date=site.directory.data_date)
+
+
+def supervision_csv(columns: tuple[Column, ...], rows: list[dict[str, str]]) -> bytes:
+    """A supervision file as a download: its cells as written, in the columns published."""
+    return csv_file(csv_lines([tuple(row[c.name] for c in columns) for row in rows]), columns)
 
 
 def data_day(registry) -> dt.date:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import assets, downloads, feeds, lists, pages, search, site_service, sitemap, templating, verify
+from . import assets, downloads, feeds, lists, pages, search, site_service, sitemap, supervision, templating, verify
 from .directory import Entry, Holder
 from .site import Site
 from .speedups import Build, chunks, register_model
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 STAGES = (
     search.write_search, downloads.write_downloads, verify.write_verify, pages.write_pages, lists.write_lists,
     feeds.write_feeds, assets.write_theme_assets, assets.write_content_pages, site_service.write_site_service,
+    supervision.write_supervision,
 )
 
 
@@ -37,6 +38,7 @@ class DirectoryGenerator(Generator):
         templating.configure(self.env, registry, settings)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, made once before any output
+        supervision.load(self.site)  # checked before any output too, and shared by both processes
         self.build.model_made()
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 

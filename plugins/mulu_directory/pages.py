@@ -10,6 +10,7 @@ from mulu.model import EXPIRING, NOT_YET_VALID, NOTICE, REMOVED, VALID
 
 from .directory import Entry
 from .site import Site
+from .supervision import org_inspections
 
 # The Pelican page whose text tells readers how to object to a notice.
 OBJECTION_PAGE = "notice-objection"
@@ -34,7 +35,8 @@ def write_home(site: Site) -> None:
 def write_orgs(site: Site, entries: list[Entry]) -> None:
     """Each organisation's page and its JSON twin."""
     for entry in entries:
-        site.render("org.html", f"org/{entry.code}/index.html", entry=entry, data_date=entry.data_date)
+        site.render("org.html", f"org/{entry.code}/index.html", entry=entry, data_date=entry.data_date,
+                    inspections=org_inspections(site, entry.code))
         site.file(f"org/{entry.code}.json", org_json, entry)
 
 
