@@ -101,17 +101,28 @@ def check_footer_and_metadata(page, base_url: str, column: str, data_date: str) 
     assert len(values["description"]) >= 20
 
 
+LISTS = ("orgs", "orgs-filtered", "occupation", "notice", "removed")
+
+
+def page_data_date(kind: str, path: str, page, history: list[dict[str, str]]) -> str:
+    """An organisation's page is dated by its latest event, a list by the latest event of the
+    organisations it lists, every other page by the latest event of all."""
+    if kind == "org":
+        return latest_event(history, path.split("/")[2])
+    listed = set(re.findall(r'href="/org/([0-9A-Z]{18})/"', page.content())) if kind in LISTS else set()
+    return max((latest_event(history, code) for code in listed), default=latest_event(history))
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_page_type_carries_the_footer_and_the_metadata(browser, government_url, fixture_files, kind):
     path, column = page_types(fixture_files)[kind]
     history = read(fixture_files / "history.csv")
-    data_date = latest_event(history, path.split("/")[2] if kind == "org" else None)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(government_url + path)
     try:
-        check_footer_and_metadata(page, "", column, data_date)
+        check_footer_and_metadata(page, "", column, page_data_date(kind, path, page, history))
         assert metadata(page)["ArticleTitle"] == page.locator("h1").text_content()
         for target in ("/sitemap/", "/accessibility/"):
             assert page.request.get(government_url + target).ok

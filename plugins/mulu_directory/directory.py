@@ -69,7 +69,7 @@ class Entry:
     def code(self) -> str:
         return self.org.credit_code
 
-    @property
+    @cached_property
     def data_date(self) -> dt.date:
         """When its data last changed: its latest ledger event (its own pages' date)."""
         return max(event.date for event in self.org.events)
@@ -112,6 +112,11 @@ class OccupationView:
     by_level: dict[int, list[Holder]] = field(default_factory=dict)  # evaluating now, per level
     pending: list[Holder] = field(default_factory=list)  # under notice or not yet valid
     former: list[Holder] = field(default_factory=list)  # expired or removed
+
+    @property
+    def holders(self) -> list[Holder]:
+        """Every organisation the page lists, once per level it may evaluate."""
+        return [holder for holders in self.by_level.values() for holder in holders] + self.pending + self.former
 
     @property
     def evaluating_count(self) -> int:
@@ -177,6 +182,12 @@ class Directory:
         """When the data last changed: the latest ledger event, the date every page but an
         organisation's shows (lists and content pages alike), never the day of the build."""
         return max((event.date for event in self.registry.events), default=None)
+
+    def data_date_of(self, entries: list[Entry]) -> dt.date | None:
+        """When the organisations a list shows last changed: the latest of their events (the
+        directory's for an empty list). A change to one organisation then dates only the pages
+        that list it."""
+        return max((entry.data_date for entry in entries), default=self.data_date)
 
     @cached_property
     def counts(self) -> Counter:

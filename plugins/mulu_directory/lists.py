@@ -91,10 +91,10 @@ def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], g
     count = max(1, -(-len(entries) // PAGE_SIZE))
     for number in range(1, count + 1):
         pagination = Pagination(base, number, count)
-        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading,
-                    entries=entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], total=len(entries),
+        page = entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading, entries=page, total=len(entries),
                     pagination=pagination, filters=groups, current=current, page_size=PAGE_SIZE,
-                    data_date=site.directory.data_date)
+                    data_date=site.directory.data_date_of(page))
 
 
 ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",

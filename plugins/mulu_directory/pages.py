@@ -96,7 +96,7 @@ def write_occupations(site: Site) -> None:
     directory = site.directory
     for view in directory.occupations.values():
         site.render("occupation.html", f"occupation/{view.code}/index.html", occupation=view,
-                    data_date=directory.data_date)
+                    data_date=directory.data_date_of([holder.entry for holder in view.holders]))
     by_major = {major: [OccupationLink(v.code, v.title, v.evaluating_count) for v in views]
                 for major, views in directory.occupations_by_major.items()}
     site.render("occupations.html", "occupations/index.html", occupations_by_major=by_major,
@@ -118,10 +118,11 @@ def content_text(site: Site, slug: str) -> ContentText:
 
 
 def write_notice(site: Site) -> None:
-    site.render("notice.html", "notice/index.html", entries=site.directory.by_status.get(NOTICE, []),
-                objection=content_text(site, OBJECTION_PAGE), data_date=site.directory.data_date)
+    entries = site.directory.by_status.get(NOTICE, [])
+    site.render("notice.html", "notice/index.html", entries=entries, objection=content_text(site, OBJECTION_PAGE),
+                data_date=site.directory.data_date_of(entries))
 
 
 def write_removed(site: Site) -> None:
     entries = sorted(site.directory.by_status.get(REMOVED, []), key=lambda e: e.org.removed_on or e.org.updated, reverse=True)
-    site.render("removed.html", "removed/index.html", entries=entries, data_date=site.directory.data_date)
+    site.render("removed.html", "removed/index.html", entries=entries, data_date=site.directory.data_date_of(entries))
