@@ -28,9 +28,9 @@ def write_verify(site: Site) -> None:
     placements = chain.from_iterable(site.parts("verify-placements", lines.placement_groups,
                                                 list(registry.organisations.values())))
     layout = Layout(dict(zip(registry.organisations, map(Placement._make, placements))))
+    occupations = tuple(layout.occupations)  # one tuple for every bucket: its key is worked out once
     for number, bucket in enumerate(layout.buckets):
-        site.file(BUCKET.format(n=number), lines.bucket_json, [registry.organisations[code] for code in bucket],
-                  tuple(layout.occupations))
+        site.file(BUCKET.format(n=number), lines.bucket_json, [registry.organisations[code] for code in bucket], occupations)
     site.write(META, compact_json(compact_meta(registry.reference, as_of, site.settings["MULU_PROVINCE_CODE"],
                                                site.settings["MULU_CITY_NAME"], layout.count)))
     levels = registry.reference.levels

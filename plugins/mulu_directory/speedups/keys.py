@@ -43,12 +43,13 @@ def digest(*parts: bytes | str) -> bytes:
 
 
 KEYERS: dict[type, Callable[[object], bytes]] = {}
-# Large tuples, encoded once per build: many outputs are made from the same one (the numbering of
-# the occupations in every verification file). A tuple cannot change, and the ones outputs are made
-# from hold only values that cannot either; each is kept here with its encoding, so that its id is
-# not reused while it is.
+# Values that many outputs are made from, encoded once per build: a large tuple (the numbering of
+# the occupations in every verification file) and a frozen dataclass (a list page's filters).
+# Neither can change (the ones outputs are made from hold only values that cannot either); each
+# is kept here with its encoding, so that its id is not reused while it is.
 LARGE_TUPLE = 64
-ENCODED_TUPLES: dict[int, tuple[tuple, bytes]] = {}
+SHARED: dict[int, tuple[object, bytes]] = {}
+DATACLASSES: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # field names, frozen
 
 
 class Settings(dict):
@@ -57,9 +58,9 @@ class Settings(dict):
 
 
 def forget() -> None:
-    """Start a build afresh: the keyers of the last build's model and its encoded tuples go."""
+    """Start a build afresh: the keyers of the last build's model and its shared encodings go."""
     KEYERS.clear()
-    ENCODED_TUPLES.clear()
+    SHARED.clear()
     register(Settings, lambda settings: b"")
 
 
@@ -70,9 +71,9 @@ def register(kind: type, keyer: Callable[[object], bytes]) -> None:
 
 def encoded(value) -> bytes:
     """The value's key material (not yet digested): type-tagged and length-prefixed."""
-    parts: list[bytes] = []
-    encode(value, parts)
-    return b"".join(parts)
+    out = bytearray()
+    encode(value, out)
+    return bytes(out)
 
 
 def key_of(*values) -> bytes:
@@ -80,50 +81,74 @@ def key_of(*values) -> bytes:
     return digest(encoded(values))
 
 
-def tagged(tag: bytes, data: bytes) -> bytes:
-    return tag + len(data).to_bytes(4, "little") + data
+def put(out: bytearray, tag: bytes, data: bytes) -> None:
+    out += tag
+    out += len(data).to_bytes(4, "little")
+    out += data
 
 
-def encode(value, parts: list[bytes]) -> None:
+def encode(value, out: bytearray) -> None:
     kind = type(value)
     keyer = KEYERS.get(kind)
     if keyer is not None:
-        parts.append(tagged(b"k", keyer(value)))
+        put(out, b"k", keyer(value))
     elif kind is str or kind is Markup:
-        parts.append(tagged(b"s", value.encode("utf-8", "surrogatepass")))
+        put(out, b"s", value.encode("utf-8", "surrogatepass"))
+    elif kind is list or (kind is tuple and len(value) <= LARGE_TUPLE):
+        encode_items(value, out, b"[")
+    elif kind is dict:
+        encode_items(sorted(value.items()) if all(type(k) is str for k in value)
+                     else sorted(value.items(), key=lambda item: repr(item[0])), out, b"{")
     elif value is None or kind is bool or kind is int or kind is float:
-        parts.append(tagged(b"n", repr(value).encode()))
-    elif kind is bytes:
-        parts.append(tagged(b"b", value))
+        put(out, b"n", repr(value).encode())
     elif kind is dt.date or kind is dt.datetime or isinstance(value, Path):
-        parts.append(tagged(b"d", str(value).encode()))
-    elif kind is tuple and len(value) > LARGE_TUPLE:
-        known = ENCODED_TUPLES.get(id(value))
-        if known is None:
-            known = ENCODED_TUPLES[id(value)] = (value, encoded(list(value)))
-        parts.append(known[1])
-    elif kind is list or kind is tuple:
-        encode_items(value, parts, b"[")
-    elif isinstance(value, dict):
-        encode_items(sorted(value.items(), key=lambda item: repr(item[0])), parts, b"{")
+        put(out, b"d", str(value).encode())
+    elif kind is bytes:
+        put(out, b"b", value)
+    elif kind is tuple:
+        out += shared(value, lambda: encoded(list(value)))
     elif kind is set or kind is frozenset:
-        encode_items(sorted(value, key=repr), parts, b"(")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(tagged(b"c", f"{kind.__module__}.{kind.__qualname__}".encode()))
-        encode_items([getattr(value, f.name) for f in dataclasses.fields(value)], parts, b"[")
+        encode_items(sorted(value, key=repr), out, b"(")
     else:
+        encode_dataclass(value, kind, out)
+
+
+def encode_dataclass(value, kind: type, out: bytearray) -> None:
+    if kind not in DATACLASSES:
+        DATACLASSES[kind] = ((tuple(f.name for f in dataclasses.fields(kind)), kind.__dataclass_params__.frozen)
+                             if dataclasses.is_dataclass(kind) else None)
+    shape = DATACLASSES[kind]
+    if shape is None:
         raise Unkeyable(f"{kind.__module__}.{kind.__qualname__}")
+    names, frozen = shape
+
+    def fields() -> bytes:
+        material = bytearray()
+        put(material, b"c", f"{kind.__module__}.{kind.__qualname__}".encode())
+        encode_items([getattr(value, name) for name in names], material, b"[")
+        return bytes(material)
+
+    out += shared(value, fields) if frozen else fields()
 
 
-def encode_items(items, parts: list[bytes], tag: bytes) -> None:
-    parts.append(tag + len(items).to_bytes(4, "little"))
+def shared(value, make: Callable[[], bytes]) -> bytes:
+    known = SHARED.get(id(value))
+    if known is None:
+        known = SHARED[id(value)] = (value, make())
+    return known[1]
+
+
+def encode_items(items, out: bytearray, tag: bytes) -> None:
+    out += tag
+    out += len(items).to_bytes(4, "little")
     first = next(iter(items), None)
     keyer = KEYERS.get(type(first)) if first is not None else None
     if keyer is not None and all(type(item) is type(first) for item in items):
-        parts.extend(tagged(b"k", key) for key in map(keyer, items))  # one kind of keyed item: no dispatch
+        for key in map(keyer, items):  # one kind of keyed item: no dispatch
+            put(out, b"k", key)
         return
     for item in items:
-        encode(item, parts)
+        encode(item, out)
 
 
 def setting_text(value) -> str:

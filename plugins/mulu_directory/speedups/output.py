@@ -95,7 +95,7 @@ class Output:
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        signals.content_written.send(str(target), context={"relpath": relpath})
+        signals.content_written.send(str(target), context={"relpath": relpath, "data": data})
         self.remember(relpath, key, target.stat())
 
     def record(self, relpath: str, size: int) -> None:
