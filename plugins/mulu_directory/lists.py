@@ -44,7 +44,7 @@ class FilterOption:
     kind: str  # district, type, status, level
     slug: str
     label: str
-    count: int
+    count: int | None  # organisations it lists, where shown
 
     @property
     def url(self) -> str:
@@ -70,7 +70,10 @@ def filter_lists(site: Site) -> list[tuple[FilterGroup, list[tuple[FilterOption,
     ]
     filters = []
     for kind, label, values in labelled:
-        options = [(FilterOption(kind, slug, name, len(entries)), entries) for slug, name, entries in values]
+        # How many have each status changes with the day: shown on every list page, it would
+        # have the nightly rebuild rewrite them all. Each status's own page says how many.
+        options = [(FilterOption(kind, slug, name, None if kind == "status" else len(entries)), entries)
+                   for slug, name, entries in values]
         filters.append((FilterGroup(kind, label, tuple(option for option, _ in options)), options))
     return filters
 
