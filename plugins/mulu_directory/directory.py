@@ -59,10 +59,10 @@ class Entry:
     url: str  # the organisation page's address
     levels_text: Callable[[tuple[int, ...]], str] = field(repr=False)  # the reference's
 
-    @cached_property
+    @property
     def history(self) -> list[Change]:
-        """Its events with what each changed; only its own pages show them, and a rebuild renders
-        few of those."""
+        """Its events with what each changed. Only its own two files show them: made for each
+        rather than kept, so that the memory of a build does not grow with every page written."""
         return describe_history(self.org.events, self.levels_text)
 
     @property

@@ -20,7 +20,7 @@ from pelican import signals
 
 from .. import precompress
 from .keys import Unkeyable, digest, encoded
-from .store import Memo, Store
+from .store import Store
 
 # Files made from groups of items (:meth:`Output.parts`) are made of this many groups at most.
 GROUPS = 64
@@ -136,7 +136,6 @@ class CachedOutput(Output):
         self.store, self.base = store, base
         self.previous = store.previous_files()  # relative path -> (key, size, mtime in ns)
         self.keyed: dict[str, tuple[bytes, int, int]] = {}
-        self.memos: dict[str, Memo] = {}
 
     def key(self, *values) -> bytes | None:
         """The key of an output made from the values, or None if one of them cannot be keyed."""
@@ -173,8 +172,10 @@ class CachedOutput(Output):
 
     def parts(self, name: str, make_groups: Callable[[list[list]], list], items: list, groups: int = GROUPS) -> list:
         """The last build's part of each group whose items and place are the same; the others
-        from one call of ``make_groups`` with the missing groups."""
-        memo = self.memo(name)
+        from one call of ``make_groups`` with the missing groups. The table of parts is stored
+        again at once and let go: one stage makes one file of a name, and large files' parts
+        would otherwise stay in memory to the end of the build."""
+        memo = self.store.memo(name)
         cut = grouped(items, groups)
         keys = [self.key(name, make_groups.__qualname__, start, group)
                 for start, group in zip(range(0, len(items), len(cut[0]) if cut else 1), cut)]
@@ -184,6 +185,7 @@ class CachedOutput(Output):
             parts[index] = part
             if keys[index] is not None:
                 memo.put(keys[index], part)
+        memo.save()
         return parts
 
     def joined(self, relpath: str, name: str, make_groups: Callable, items: list, join: Callable, inputs: tuple,
@@ -191,11 +193,6 @@ class CachedOutput(Output):
         key = self.key(relpath, make_groups.__qualname__, join.__qualname__, items, inputs)
         if not self.kept(relpath, key):
             self.write(relpath, join(self.parts(name, make_groups, items, groups), *inputs), key)
-
-    def memo(self, name: str) -> Memo:
-        if name not in self.memos:
-            self.memos[name] = self.store.memo(name)
-        return self.memos[name]
 
     def kept(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key and
@@ -226,9 +223,6 @@ class CachedOutput(Output):
             self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
 
     def report(self) -> tuple:
-        for memo in self.memos.values():
-            memo.save()  # each process saves the tables it used; no two processes use the same one
-        self.memos = {}
         return (*super().report(), self.keyed)
 
     def take_over(self, report: tuple) -> None:
@@ -237,11 +231,10 @@ class CachedOutput(Output):
 
     def restart(self) -> None:
         super().restart()
-        self.keyed, self.memos = {}, {}
+        self.keyed = {}
 
     def finish(self) -> int:
         """Delete what the last build wrote and this one did not; remember this build's files."""
-        self.report()
         gone = sorted(self.previous.keys() - self.written.keys())
         for relpath in gone:
             remove_with_empty_parents(self.folder, relpath)
