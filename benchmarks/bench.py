@@ -31,7 +31,7 @@ from mulu.validate import load_registry, validate_files
 
 from . import deploy, hugo, pagefind, plain, search
 from .measure import (OtherWork, Run, compare, kinds, median_run, percentile, rewritten_files, run_child, snapshot,
-                      tree_stats)
+                      timed_then_sampled, tree_stats)
 from .workload import HISTORY, REGISTRY, change_one_organisation, sample_folder
 
 ROOT = plain.ROOT
@@ -139,7 +139,8 @@ class Bench:
 
             self.say(f"[{orgs}] build")
             output = work / "site"
-            build = median_run([run_child(build_argv(fresh(output), data, today), cwd=ROOT) for _ in range(args.repeat)])
+            build = timed_then_sampled(lambda sample: run_child(build_argv(fresh(output), data, today), cwd=ROOT, sample=sample),
+                                       args.repeat)
             files, size = tree_stats(output)
             self.say(f"[{orgs}] build without precompression")
             uncompressed = median_run([run_child(build_argv(fresh(work / "uncompressed"), data, today, "MULU_PRECOMPRESS=false"),
@@ -148,8 +149,8 @@ class Bench:
             self.say(f"[{orgs}] plain Jinja2")
             plain_argv = [sys.executable, "-m", "benchmarks.plain", "--registry", str(data / REGISTRY),
                           "--history", str(data / HISTORY), "--today", today.isoformat()]
-            plain_run = median_run([run_child(plain_argv + ["--output", str(fresh(work / "plain"))], cwd=ROOT)
-                                    for _ in range(args.repeat)])
+            plain_run = timed_then_sampled(lambda sample: run_child(plain_argv + ["--output", str(fresh(work / "plain"))],
+                                                                    cwd=ROOT, sample=sample), args.repeat)
             hugo_run = self.measure_hugo(registry, today, work, orgs)
             pagefind_run = self.measure_pagefind(output, work, orgs)
         pagefind_fetches = self.pagefind_fetches(work) if pagefind_run and args.browser else None
