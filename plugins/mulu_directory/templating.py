@@ -25,6 +25,7 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
     holds, which its key covers. The footer and metadata partials are mulu's, shared with the
     receipts."""
     levels = registry.reference.levels
+    env.auto_reload = False  # templates do not change during a build: no stat of each on every render
     env.loader = ChoiceLoader([env.loader, FileSystemLoader(TEMPLATES)])
     env.globals.update({k: v for k, v in settings.items()
                         if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
