@@ -40,10 +40,12 @@ def pelican(output: Path, *overrides: str, options: tuple[str, ...] = (), env: d
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env)
 
 
-def test_one_process_builds_the_same_files_as_two(built_site, sample_files, tmp_path):
-    result = pelican(tmp_path, "MULU_BUILD_PROCESSES=1", data=sample_files)
+def test_one_process_builds_the_same_files_as_two_and_a_new_folder_gets_its_cache(built_site, sample_files, tmp_path):
+    output = tmp_path / "new" / "site"  # neither it nor its parent made yet
+    result = pelican(output, "MULU_BUILD_PROCESSES=1", data=sample_files)
     assert result.returncode == 0, result.stderr
-    assert tree(tmp_path) == tree(built_site)
+    assert tree(output) == tree(built_site)
+    assert (output.parent / "site.build-cache").is_dir(), result.stdout + result.stderr
 
 
 def test_every_way_of_turning_the_cache_off_builds_the_same_site_and_leaves_no_cache(built_site, sample_files, tmp_path):

@@ -95,7 +95,7 @@ class Store:
     def beside(cls, output: Path, salt: bytes) -> Store | None:
         folder = folder_beside(output)
         try:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)  # beside an output folder Pelican has yet to make
         except OSError as exc:
             logger.warning("无法创建构建缓存 %s（%s），本次构建不使用缓存", folder, exc)
             return None
