@@ -16,6 +16,8 @@ from typing import Callable
 from urllib.parse import quote, urlsplit
 
 # The placeholder images the project ships: a bureau replaces them with the official files.
+# The footer and metadata partials every page and receipt shares.
+TEMPLATES = Path(__file__).parent / "templates"
 PLACEHOLDER_MARK = "theme/marks/gov-mark-placeholder.svg"
 PLACEHOLDER_EMBLEM = "theme/marks/psb-emblem-placeholder.svg"
 IMAGE_TYPES = (".svg", ".png", ".gif", ".jpg", ".jpeg")

@@ -11,12 +11,11 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .government import data_uri, government
+from .government import TEMPLATES, data_uri, government
 from .grants import parse_occupations
 from .reference import Reference
 from .settings import resolve
 
-TEMPLATES = Path(__file__).parent / "templates"
 # The events after which the filing's receipt is (re)issued.
 ISSUING_EVENTS = ("备案", "变更", "延续")
 

@@ -30,7 +30,6 @@
 from __future__ import annotations
 
 import atexit
-import csv
 import functools
 import http.server
 import os
@@ -43,10 +42,9 @@ from pathlib import Path
 
 import pytest
 
-from mulu.reference import Reference
 from mulu.sample import generate
-from mulu.settings import load_settings, resolve
 from mulu.store import write_pair
+from registry_files import REFERENCE, SETTINGS, read_rows
 from scripts.sample import write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,32 +78,21 @@ def build_site():
     return run_build
 
 
-def generated(orgs: int, seed: int) -> tuple[list[dict], list[dict]]:
-    settings = load_settings(ROOT / "pelicanconf.py")
-    return generate(Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, orgs, seed)
-
-
 @functools.cache
 def sample_folder() -> Path:
     """The sample, generated once per test process (modules read it when they are collected)."""
     folder = Path(tempfile.mkdtemp(prefix="mulu-sample-"))
     atexit.register(shutil.rmtree, folder, True)
-    settings = load_settings(ROOT / "pelicanconf.py")
-    write_sample(folder, Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, SAMPLE_ORGS, SAMPLE_SEED)
+    write_sample(folder, REFERENCE, SETTINGS, SAMPLE_ORGS, SAMPLE_SEED)
     return folder
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def sample_rows() -> list[dict[str, str]]:
-    return read_csv(sample_folder() / "registry.csv")
+    return read_rows(sample_folder() / "registry.csv")
 
 
 def sample_history() -> list[dict[str, str]]:
-    return read_csv(sample_folder() / "history.csv")
+    return read_rows(sample_folder() / "history.csv")
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +111,7 @@ def built_site(sample_files, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def fixture_files(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fixture-registry")
-    rows, events = generated(12, 7)
+    rows, events = generate(REFERENCE, SETTINGS, 12, 7)
     rows[0]["name"] = HOSTILE_NAME  # a legal name: the validator forbids only invisible characters
     rows[1]["name"] = FORMULA_NAME
     write_pair(folder / "registry.csv", rows, folder / "history.csv", events)

@@ -19,12 +19,13 @@ import pytest
 
 from benchmarks.servers import LocalS3
 from mulu.codes import uscc_check_char
-from mulu.deploy import IMMUTABLE, REVALIDATE, cache_control, content_type, rclone_executable
+from mulu.deploy import IMMUTABLE, REVALIDATE, cache_control, content_type, rclone_executable, size_text
 from mulu.store import write_pair
 from registry_files import read_rows
 from site_links import broken_links
 
 from conftest import ROOT
+from test_site_rebuild import times, tree
 
 REMOTE = "mulutest"
 COPIES = (".gz", ".br")
@@ -48,10 +49,6 @@ def with_corrected_code(source: Path, target: Path) -> tuple[str, str]:
     target.mkdir()
     write_pair(target / "registry.csv", rows, target / "history.csv", events)
     return old, new
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def published(site: Path) -> dict[str, bytes]:
@@ -135,16 +132,12 @@ def changed_files(before: Path, after: Path) -> set[str]:
     return {path for path, data in new.items() if old.get(path) != data}
 
 
-def modification_times(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
-
-
 def test_after_a_one_organisation_change_only_what_changed_moves(s3, sites):
     before, after, old, new = sites
     assert s3.deploy("change", before).returncode == 0
-    times = modification_times(s3.folder("change"))
+    uploaded = times(s3.folder("change"))
     preview = s3.deploy("change", after, "--dry-run")
-    assert preview.returncode == 0 and modification_times(s3.folder("change")) == times
+    assert preview.returncode == 0 and times(s3.folder("change")) == uploaded
     changed = changed_files(before, after)
     assert {f"org/{new}/index.html", f"org/{new}.json", "orgs/index.html"} <= changed
     assert {line.removeprefix("上传 ") for line in preview.stdout.splitlines() if line.startswith("上传 ")} == changed
@@ -154,11 +147,10 @@ def test_after_a_one_organisation_change_only_what_changed_moves(s3, sites):
     done = s3.deploy("change", after)
     assert done.returncode == 0, done.stderr
     assert tree(s3.folder("change")) == published(after)  # no stale file left
-    rewritten = {path for path, mtime in modification_times(s3.folder("change")).items() if times.get(path) != mtime}
+    rewritten = {path for path, mtime in times(s3.folder("change")).items() if uploaded.get(path) != mtime}
     assert rewritten == changed
     size = sum(len(published(after)[path]) for path in changed)
-    assert f"完成：已上传 {len(changed)} 个文件" in done.stdout and "删除 2 个文件" in done.stdout
-    assert size > 0
+    assert f"完成：已上传 {len(changed)} 个文件（{size_text(size)}），删除 2 个文件" in done.stdout
 
 
 def changed_pages_published(folder: Path, before: Path, after: Path) -> bool:

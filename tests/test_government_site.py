@@ -14,6 +14,7 @@ import pytest
 from jinja2 import Environment, nodes
 
 from conftest import GOVERNMENT, ROOT
+from test_site_rebuild import tree
 
 CENTRE = "上海市职业技能鉴定中心"
 
@@ -137,10 +138,6 @@ def test_a_sample_build_shows_marked_placeholders(fixture_site):
         assert f'<span class="placeholder">〔示例占位：上线前填写 {key}〕</span>' in page
     assert 'alt="党政机关网站标识（示例占位图）"' in page
     assert "占位" in (fixture_site / "marks/gov-mark.svg").read_text("utf-8")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_publish_refuses_real_data_without_every_setting_and_writes_nothing(fixture_files, government_conf, tmp_path,

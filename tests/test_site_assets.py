@@ -8,8 +8,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import brotli
@@ -18,22 +16,11 @@ import pytest
 from mulu.settings import SettingsError, check_settings
 
 from conftest import ROOT, SAMPLE_DAY
+from test_site_rebuild import build, tree
 
 STATIC = ROOT / "theme" / "static"
 HASHED = re.compile(r"^theme/(?P<folder>.+)/(?P<stem>[^/]+)\.(?P<digest>[0-9a-f]{10})\.(?P<suffix>[a-z]+)$")
 COPIES = {".gz": gzip.decompress, ".br": brotli.decompress}
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def build(output: Path, data: Path, *overrides: str) -> None:
-    settings = {"MULU_REGISTRY": str(data / "registry.csv"), "MULU_HISTORY": str(data / "history.csv"), "MULU_TODAY": SAMPLE_DAY}
-    argv = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "-e",
-            *(f"{key}={json.dumps(value)}" for key, value in settings.items()), *overrides]
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def theme_files(site: dict[str, bytes]) -> dict[str, bytes]:
@@ -41,7 +28,7 @@ def theme_files(site: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def test_each_theme_file_is_published_once_under_a_digest_of_its_bytes(fixture_site):
-    published = theme_files(files(fixture_site))
+    published = theme_files(tree(fixture_site))
     names = []
     for path, data in published.items():
         match = HASHED.match(path)
@@ -63,13 +50,13 @@ def test_a_changed_script_changes_only_the_pages_that_load_it(fixture_files, fix
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     built = tmp_path / "site"
-    build(built, fixture_files, f"THEME={json.dumps(str(theme))}")
-    before = files(built)
-    assert before == files(fixture_site)  # the same bytes, compressed copies included, in every build
+    build(built, fixture_files, SAMPLE_DAY, f"THEME={json.dumps(str(theme))}")
+    before = tree(built)
+    assert before == tree(fixture_site)  # the same bytes, compressed copies included, in every build
     script = theme / "static" / "js" / "verify.js"
     script.write_text(script.read_text(encoding="utf-8") + "\nwindow.muluVersion = 2;\n", encoding="utf-8")
-    build(built, fixture_files, f"THEME={json.dumps(str(theme))}")
-    after = files(built)
+    build(built, fixture_files, SAMPLE_DAY, f"THEME={json.dumps(str(theme))}")
+    after = tree(built)
     changed_pages = {path for path in after if path.endswith(".html") and before.get(path) != after[path]}
     assert changed_pages == {"verify/index.html"}
     old, new = (sorted(set(theme_files(a)) - set(theme_files(b))) for a, b in ((before, after), (after, before)))
@@ -79,7 +66,7 @@ def test_a_changed_script_changes_only_the_pages_that_load_it(fixture_files, fix
 
 
 def test_compressed_copies_decompress_to_exactly_their_file(fixture_site):
-    site = files(fixture_site)
+    site = tree(fixture_site)
     copies = [path for path in site if path.endswith(tuple(COPIES))]
     assert len(copies) > 100
     for path in copies:
@@ -89,7 +76,7 @@ def test_compressed_copies_decompress_to_exactly_their_file(fixture_site):
 
 
 def test_every_text_file_worth_compressing_has_both_copies_and_no_other_file_has_any(fixture_site):
-    site = files(fixture_site)
+    site = tree(fixture_site)
     text = {path for path in site if Path(path).suffix in {".html", ".css", ".js", ".json", ".xml", ".csv", ".txt", ".svg"}}
     worth = {path for path in text if len(site[path]) >= 1024}
     assert {"index.html", "orgs/rows.json", "search/index/0.txt", "data/registry.csv", "feeds/events.atom.xml"} <= worth
@@ -106,12 +93,12 @@ def test_gzip_copies_carry_no_time_and_no_file_name(fixture_site):
 
 def test_switched_off_no_copies_are_written_and_changed_files_lose_theirs(fixture_files, fixture_site, tmp_path):
     plain = tmp_path / "plain"
-    build(plain, fixture_files, "MULU_PRECOMPRESS=false")
-    assert not any(path.endswith(tuple(COPIES)) for path in files(plain))
+    build(plain, fixture_files, SAMPLE_DAY, "MULU_PRECOMPRESS=false")
+    assert not any(path.endswith(tuple(COPIES)) for path in tree(plain))
     built = tmp_path / "site"
     shutil.copytree(fixture_site, built)
-    build(built, fixture_files, "MULU_PRECOMPRESS=false", "MULU_SAMPLE_DATA=false")  # every page changes
-    site = files(built)
+    build(built, fixture_files, SAMPLE_DAY, "MULU_PRECOMPRESS=false", "MULU_SAMPLE_DATA=false")  # every page changes
+    site = tree(built)
     assert not any(f"{path}.gz" in site or f"{path}.br" in site for path in site if path.endswith(".html"))
 
 

@@ -25,6 +25,7 @@ from mulu.validate import load_registry, read_pair, validate_files
 from conftest import ROOT, SAMPLE_DAY
 from registry_files import REFERENCE, SETTINGS, read_rows, write_rows, write_sample
 from test_validate import HISTORY_RULES, REGISTRY_RULES, edit_file
+from test_site_rebuild import tree
 
 TODAY = dt.date.fromisoformat(SAMPLE_DAY)
 WARM = "按上次构建校验过的内容载入"
@@ -196,10 +197,6 @@ def build(output: Path, data: Path, today: str = SAMPLE_DAY) -> subprocess.Compl
     argv = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "-v", "-e",
             *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "1000"})
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def problems(result: subprocess.CompletedProcess) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import HOSTILE_NAME, sample_history, sample_rows
+from test_site_rebuild import times
 
 
 
@@ -158,12 +159,9 @@ def test_an_invalid_registry_stops_the_build_with_the_validators_messages(fixtur
 def test_a_rebuild_leaves_unchanged_files_untouched(fixture_files, build_site, tmp_path):
     args = (tmp_path, fixture_files / "registry.csv", fixture_files / "history.csv")
     assert build_site(*args).returncode == 0
-    before = modification_times(tmp_path)
+    before = times(tmp_path)
     assert {"index.html", "data/registry.xlsx", "about/index.html"} <= set(before)
     assert any(path.startswith("theme/css/mulu.") for path in before)
     assert build_site(*args).returncode == 0
-    assert modification_times(tmp_path) == before
+    assert times(tmp_path) == before
 
-
-def modification_times(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}

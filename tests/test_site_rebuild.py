@@ -216,7 +216,7 @@ def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
     assert "orgs/status/expiring/index.html" in written and "index.html" in written  # the lists and counts it is in
     # Any other page written lists it, or lists statuses (which it left), or counts them.
     elsewhere = {path for path in written if path.endswith(".html") and code not in (built / path).read_text(encoding="utf-8")}
-    assert all(path.startswith("orgs/status/") for path in elsewhere - {"index.html", "occupations/index.html", "verify/index.html"})
+    assert all(path.startswith("orgs/status/") for path in elsewhere - {"index.html", "occupations/index.html"})
     assert "verify/meta.json" in written  # the day the verification data speaks for
     assert "verify/index.html" not in written  # its page shows the data's date, not the day
     assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)

@@ -130,8 +130,7 @@ REFUSALS = {
 def test_a_refused_step_changes_no_byte(supervised, case):
     latest = next(r for r in rows(supervised, "draws.csv") if r["round"] == "2026-双随机-2")
     pick = latest["picks"].split(";")[0]
-    clear = next(r["document"] for r in rows(supervised, "inspections.csv") if r["result"] == "未发现问题" and r["credit_code"] == pick) \
-        if any(r["credit_code"] == pick and r["result"] == "未发现问题" for r in rows(supervised, "inspections.csv")) else "无此文书"
+    clear = next(r["document"] for r in rows(supervised, "inspections.csv") if r["result"] == "未发现问题" and r["credit_code"] == pick)
     before = snapshot(supervised)
     done = invoke(supervised, *(clear if a == "CLEAR" else pick if a == "PICK" else a for a in REFUSALS[case]))
     assert done.returncode == 1, done.stdout

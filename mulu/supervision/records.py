@@ -134,7 +134,8 @@ def pool_digest(inspectors: dict[str, Inspector]) -> str:
 
 def candidates(registry: Registry, supervision: Supervision, day: dt.date, with_focus: bool) -> rfc.Candidates:
     """Whom a draw on ``day`` picks from: the organisations filed on that day in registry order,
-    the 重点对象 apart when the draw has a focus ratio, and each one's allowed inspectors."""
+    the 重点对象 apart when the draw has a focus ratio (by inspections before that day only, so a
+    later record does not change an earlier draw), and each one's allowed inspectors."""
     history = defaultdict(list)
     for inspection in supervision.inspections:
         history[inspection.credit_code].append(inspection)
@@ -272,9 +273,7 @@ def check_draw(check: RowChecker, row: Draw, registry: Registry, supervision: Su
         return
     if row.beacon != rfc.canonical_beacon(row.beacon):
         check.problem("beacon", f"请写作「{rfc.canonical_beacon(row.beacon)}」（来源之间用 / 分隔，数之间用一个空格）")
-    earlier = [i for i in supervision.inspections if i.date < row.date]
-    drawn_from = candidates(registry, Supervision(supervision.items, supervision.inspectors, [], earlier),
-                            row.date, row.focus_ratio is not None)
+    drawn_from = candidates(registry, supervision, row.date, row.focus_ratio is not None)
     expected = {
         "eligible": len(drawn_from.general), "eligible_sha256": rfc.list_digest(list(drawn_from.general)),
         "focus_eligible": len(drawn_from.focus), "focus_sha256": rfc.list_digest(list(drawn_from.focus)),

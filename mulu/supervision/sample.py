@@ -75,9 +75,7 @@ class SupervisionSample:
         issue = f"{day.year}{(day - dt.date(day.year, 1, 1)).days * 3 // 7:03d}"  # three draws a week
         beacon = f"{issue} / {' '.join(f'{n:02d}' for n in reds)} / {rng.randint(1, 16):02d}"
         source = f"示例（虚构）：福利彩票双色球第 {issue} 期开奖号码，{day - dt.timedelta(days=2)} 晚开奖后公布"
-        earlier = Supervision(self.supervision.items, self.supervision.inspectors, [],
-                              [i for i in self.supervision.inspections if i.date < day])
-        pool = candidates(self.registry, earlier, day, focus)
+        pool = candidates(self.registry, self.supervision, day, focus)
         focus_ratio = FOCUS_RATIO if focus else None
         outcome = rfc.run_draw(beacon, pool, RATIO, MINIMUM, focus_ratio)
         self.supervision.draws.append(Draw(

@@ -13,9 +13,9 @@ from ..csvio import commit_files, read_table, render_table
 from ..problems import Refused, errors
 from ..workflow import Book
 from . import draw as rfc
-from .records import Draw, Inspection, Supervision, candidates, check_supervision, pool_digest
+from .records import Draw, Inspection, Supervision, candidates, check_supervision, is_draw_round, pool_digest
 from .store import by_date, draw_cells, inspection_cells
-from .schema import (DRAW_FIELDS, DRAWN, DRAWS_FILE, INSPECTION_FIELDS, INSPECTIONS_FILE, INSPECTORS_FILE, KINDS,
+from .schema import (DRAW_FIELDS, DRAWS_FILE, INSPECTION_FIELDS, INSPECTIONS_FILE, INSPECTORS_FILE, KINDS,
                      RECTIFY, RESULTS, ROUND_CATEGORY, ROUND_SHAPE)
 
 
@@ -54,12 +54,11 @@ def draw(book: Book, round_name: str, ratio: str, minimum: int, beacon: str, sou
          focus_ratio: str = "") -> list[str]:
     """A 双随机 draw on the book's day, saved as a record in draws.csv; returns the record in words."""
     supervision = book.supervision
-    shape = ROUND_SHAPE.fullmatch(round_name.strip())
-    if not shape or shape[2] != ROUND_CATEGORY[DRAWN]:
-        raise Refused(f"--round「{round_name}」格式错误，应为 年份-双随机-序号，如 {book.today.year}-双随机-1")
     round_name = round_name.strip()
-    if supervision.draw(round_name):
-        raise Refused(f"批次 {round_name} 已于 {supervision.draw(round_name).date} 抽取过，抽取结果不能重做；新的一轮请用新的批次号")
+    if not is_draw_round(round_name):
+        raise Refused(f"--round「{round_name}」格式错误，应为 年份-双随机-序号，如 {book.today.year}-双随机-1")
+    if done := supervision.draw(round_name):
+        raise Refused(f"批次 {round_name} 已于 {done.date} 抽取过，抽取结果不能重做；新的一轮请用新的批次号")
     if not source.strip():
         raise Refused("须用 --source 写明随机数由谁、何时、在何处公布，如「中国福利彩票双色球第 2026135 期开奖号码（2026-11-24 公布）」")
     if minimum < 0:

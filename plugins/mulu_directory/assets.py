@@ -68,4 +68,4 @@ def write_content_pages(site: Site) -> None:
     """Pelican reads and converts the pages; they are rendered here with the theme's template.
     Hidden pages are text other pages include (the objection text on /notice/), not pages."""
     for page in site.pages:
-        site.render("page.html", f"{page.slug}/index.html", page=page, data_date=site.directory.data_date)
+        site.render("page.html", f"{page.slug}/index.html", page=page)

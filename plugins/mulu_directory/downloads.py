@@ -221,7 +221,7 @@ def write_downloads(site: Site) -> None:
     made from every organisation are made of groups of them (:meth:`Site.parts`)."""
     registry = site.registry
     orgs = list(registry.organisations.values())
-    day = data_day(registry)
+    day = site.directory.data_date or EPOCH  # dated by the data, not by the day they are built
     site.joined("data/registry.csv", "registry-csv", registry_csv_groups, orgs, csv_file, REGISTRY_COLUMNS)
     site.joined("data/history.csv", "history-csv", history_csv_groups, registry.events, csv_file, HISTORY_COLUMNS,
                 groups=LEDGER_GROUPS)
@@ -236,15 +236,10 @@ def write_downloads(site: Site) -> None:
     sizes = {name: site.written[f"data/{name}"] for name in
              ("registry.csv", "registry.xlsx", "registry.json", "history.csv", "datapackage.json", *supervision)}
     site.render("data.html", "data/index.html", sizes=sizes, organisations=len(orgs), events=len(registry.events),
-                supervision=list(supervision), data_date=site.directory.data_date)
+                supervision=list(supervision))
 
 
 def supervision_csv(columns: tuple[Column, ...], rows: list[dict[str, str]]) -> bytes:
     """A supervision file as a download: its cells as written, in the columns published."""
     return csv_file(csv_lines([tuple(row[c.name] for c in columns) for row in rows]), columns)
 
-
-def data_day(registry) -> dt.date:
-    """The day of the latest event: what the downloads are dated by, so that they change with the
-    data only, not with the day they are built."""
-    return max((event.date for event in registry.events), default=EPOCH)

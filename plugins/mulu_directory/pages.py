@@ -22,14 +22,13 @@ def write_pages(site: Site) -> None:
     write_occupations(site)
     write_notice(site)
     write_removed(site)
-    site.render("404.html", "404.html", data_date=site.directory.data_date)
+    site.render("404.html", "404.html")
 
 
 def write_home(site: Site) -> None:
     counts = site.directory.counts
     filed = counts[VALID] + counts[EXPIRING] + counts[NOT_YET_VALID]
-    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events(),
-                data_date=site.directory.data_date)
+    site.render("home.html", "index.html", counts=counts, filed=filed, latest=site.directory.latest_events())
 
 
 def write_orgs(site: Site, entries: list[Entry]) -> None:
@@ -100,7 +99,7 @@ def write_occupations(site: Site) -> None:
     by_major = {major: [OccupationLink(v.code, v.title, v.evaluating_count) for v in views]
                 for major, views in directory.occupations_by_major.items()}
     site.render("occupations.html", "occupations/index.html", occupations_by_major=by_major,
-                count=len(directory.occupations), data_date=directory.data_date)
+                count=len(directory.occupations))
 
 
 @dataclass(frozen=True)

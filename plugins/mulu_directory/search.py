@@ -13,4 +13,4 @@ def write_search(site: Site) -> None:
     site.files("search", search_files, site.registry, site.settings)
     reference = site.registry.reference
     site.render("search.html", "search/index.html", districts=list(reference.districts), types=ORG_TYPES,
-                levels=list(reference.levels.values()), statuses=PUBLIC_STATUSES, data_date=site.directory.data_date)
+                levels=list(reference.levels.values()), statuses=PUBLIC_STATUSES)

@@ -44,8 +44,10 @@ class Site:
         return self.output.written
 
     def render(self, template: str, relpath: str, **context) -> None:
-        """A page: the template rendered with the context (and ``page_path``)."""
-        self.output.page(relpath, self.env.get_template(template), {"page_path": relpath, **context})
+        """A page: the template rendered with the context, ``page_path``, and ``data_date`` (the
+        directory's, unless the context gives the page its own)."""
+        self.output.page(relpath, self.env.get_template(template),
+                         {"page_path": relpath, "data_date": self.directory.data_date, **context})
 
     def file(self, relpath: str, make: Callable, *inputs) -> None:
         """A file: ``make(*inputs)``, text or bytes."""

@@ -136,8 +136,7 @@ def draws_json(site: Site) -> str:
 def write_round_lists(site: Site, draw: Draw) -> None:
     """The two lists a round drew from, as their digests cover them: one code per line."""
     supervision = load(site).supervision
-    earlier = Supervision(supervision.items, supervision.inspectors, [], [i for i in supervision.inspections if i.date < draw.date])
-    lists = candidates(site.registry, earlier, draw.date, draw.focus_ratio is not None)
+    lists = candidates(site.registry, supervision, draw.date, draw.focus_ratio is not None)
     folder = ROUND_FOLDER.format(slug=round_slug(draw.round))
     site.write(folder + "eligible.txt", rfc.list_text(list(lists.general)))
     site.write(folder + "focus.txt", rfc.list_text(list(lists.focus)))

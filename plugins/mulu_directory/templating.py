@@ -5,9 +5,8 @@ from __future__ import annotations
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from mulu.government import government, image_relpaths
+from mulu.government import TEMPLATES, government, image_relpaths
 from mulu.model import Registry
-from mulu.receipt import TEMPLATES
 from mulu.settings import resolve
 
 from .assets import asset_names
@@ -35,7 +34,7 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
                        emblem_src=f"{siteurl}/{images['MULU_PSB_EMBLEM']}")
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
-    env.filters["asset"] = asset_url(asset_names(resolve(settings, "THEME")), settings.get("SITEURL", ""))
+    env.filters["asset"] = asset_url(asset_names(resolve(settings, "THEME")), siteurl)
 
 
 def asset_url(names: dict[str, str], siteurl: str):

@@ -34,7 +34,7 @@ def write_verify(site: Site) -> None:
     site.write(META, compact_json(compact_meta(registry.reference, as_of, site.settings["MULU_PROVINCE_CODE"],
                                                site.settings["MULU_CITY_NAME"], layout.count)))
     levels = registry.reference.levels
-    site.render("verify.html", "verify/index.html", data_date=site.directory.data_date, levels=[levels[n] for n in sorted(levels, reverse=True)],
+    site.render("verify.html", "verify/index.html", levels=[levels[n] for n in sorted(levels, reverse=True)],
                 occupations=occupation_names(registry.reference, layout), meta_url=site.url(META),
                 bucket_url=site.url(BUCKET), org_url=site.url("org/{code}/"))
 

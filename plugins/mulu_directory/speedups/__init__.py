@@ -50,9 +50,11 @@ PLUGIN = Path(__file__).resolve().parent.parent
 UPDATERS[search_files] = updated_search_files
 # Settings that do not change what a file says: where things are (of the input files, the
 # contents are keyed instead), the day (keyed through the statuses it gives), how many processes
-# build, and whether to use the cache.
+# build, whether to use the cache, whether to write compressed copies beside the files (made when
+# a file is written, not keyed) and where Chromium is (for receipts, not pages).
 UNKEYED_SETTINGS = {"MULU_TODAY", "MULU_REGISTRY", "MULU_HISTORY", "MULU_REFERENCE_DIR", "OUTPUT_PATH", "CACHE_PATH",
-                    "PATH", "ROOT", "MULU_BUILD_PROCESSES", "MULU_BUILD_CACHE", "LOAD_CONTENT_CACHE"}
+                    "PATH", "ROOT", "MULU_BUILD_PROCESSES", "MULU_BUILD_CACHE", "LOAD_CONTENT_CACHE",
+                    "MULU_PRECOMPRESS", "MULU_CHROMIUM"}
 
 
 def cache_wanted(settings: dict) -> bool:

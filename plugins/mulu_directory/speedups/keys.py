@@ -96,7 +96,7 @@ def encode(value, out: bytearray) -> None:
         put(out, b"s", value.encode("utf-8", "surrogatepass"))
     elif kind is list or (kind is tuple and len(value) <= LARGE_TUPLE):
         encode_items(value, out, b"[")
-    elif kind is dict:
+    elif isinstance(value, dict):  # a Counter too (the home page's counts)
         encode_items(sorted(value.items()) if all(type(k) is str for k in value)
                      else sorted(value.items(), key=lambda item: repr(item[0])), out, b"{")
     elif value is None or kind is bool or kind is int or kind is float:

@@ -108,18 +108,19 @@ class Output:
             stat = None
         if stat is not None and stat.st_size == len(data) and same_bytes(target, data):
             self.unchanged += 1
-            self.remember(relpath, key, stat)
-            return
-        write_bytes(target, data)
-        signals.content_written.send(target, context={"relpath": relpath, "data": data})
-        self.remember(relpath, key, os.stat(target))
+        else:
+            write_bytes(target, data)
+            signals.content_written.send(target, context={"relpath": relpath, "data": data})
+            stat = None
+        if key is not None:  # only a keyed file is remembered: its size and time as this build left it
+            self.remember(relpath, key, stat or os.stat(target))
 
     def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
             raise DuplicateOutput(f"构建时重复写入 {relpath}")
         self.written[relpath] = size
 
-    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
+    def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         """Nothing to remember without a cache."""
 
     def report(self) -> tuple:
@@ -234,9 +235,8 @@ class CachedOutput(Output):
         self.keyed[relpath] = previous
         self.unchanged += 1
 
-    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
-        if key is not None:
-            self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
+    def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
+        self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
 
     def report(self) -> tuple:
         return (*super().report(), self.keyed)

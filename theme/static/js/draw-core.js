@@ -136,6 +136,6 @@
     return { key: selector.key, focusPicks, picks, inspectors, steps: selector.steps };
   }
 
-  return { BeaconError, keyString, canonicalBeacon, selectionDigest, hex, Selector, parseRatio, pickCount, listText,
-    listDigest, readList, allowedInspectors, runDraw };
+  return { BeaconError, keyString, canonicalBeacon, Selector, parseRatio, pickCount, listDigest, readList,
+    allowedInspectors, runDraw };
 });
