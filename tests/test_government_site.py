@@ -208,7 +208,9 @@ def test_no_template_reads_the_build_day():
 
 def test_sitemap_page_links_every_section(government_site):
     page = (government_site / "sitemap/index.html").read_text("utf-8")
-    for path in ("/orgs/", "/occupations/", "/notice/", "/removed/", "/verify/", "/search/", "/data/", "/about/",
-                 "/apply/", "/data-notes/", "/accessibility/", "/orgs/status/valid/"):
-        assert f'href="{path}"' in page, path
+    main = page.split('<main', 1)[1]
+    navigation = re.findall(r'href="([^"]+)"', page.split('aria-label="主导航"', 1)[1].split("</nav>", 1)[0])
+    for path in ("/orgs/", "/occupations/", "/notice/", "/removed/", "/verify/", "/supervision/", "/search/", "/data/",
+                 "/about/", "/apply/", "/data-notes/", "/accessibility/", "/orgs/status/valid/", *navigation):
+        assert f'href="{path}"' in main, path
     assert "<loc>/sitemap/</loc>" in (government_site / "sitemap.xml").read_text("utf-8")

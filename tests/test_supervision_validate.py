@@ -62,6 +62,11 @@ def test_cell_rules_are_all_reported_at_once(supervised):
     ]
 
 
+def test_a_count_in_other_digits_is_reported_not_a_crash(supervised):
+    line = edit(supervised, "draws.csv", DRAW_FIELDS, 0, minimum="²")  # a digit to str.isdigit, not to int()
+    assert problems(supervised) == [f"draws.csv:{line}:minimum: 「²」应为非负整数"]
+
+
 def test_rules_across_the_files_are_all_reported_at_once(supervised):
     rows = inspections(supervised)
     drawn = first(supervised, kind="双随机抽查", result="未发现问题")

@@ -165,7 +165,7 @@ def list_rule(separator: str, shape, hint: str, required: bool = False):
 
 def int_rule(value: str):
     found = text_rule(True)(value)[1]
-    if value and not value.isdigit():
+    if value and not (value.isascii() and value.isdigit()):  # isdigit alone takes ² and ٣
         found.append(f"「{value}」应为非负整数")
         return 0, found
     return (int(value) if value else 0), found
