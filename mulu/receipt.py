@@ -11,7 +11,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .government import TEMPLATES, data_uri, government
+from .government import TEMPLATE_GLOBALS, TEMPLATES, data_uri, government
 from .grants import parse_occupations
 from .reference import Reference
 from .settings import resolve
@@ -32,6 +32,7 @@ def qr_svg(url: str) -> Markup:
 def render_receipt(row: dict[str, str], events: list[dict[str, str]], reference: Reference, settings: dict) -> str:
     """The receipt for an organisation's current filing, from its registry cells and events."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+    environment.globals.update(TEMPLATE_GLOBALS)
     grants, _ = parse_occupations(row["occupations"])
     own = [e for e in events if e["credit_code"] == row["credit_code"]]
     filing = next(e for e in reversed(own) if e["event"] == "备案")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from mulu.government import TEMPLATES, government, image_relpaths
+from mulu.government import TEMPLATE_GLOBALS, TEMPLATES, government, image_relpaths
 from mulu.model import Registry
 from mulu.settings import resolve
 
@@ -30,6 +30,7 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
                         if (k.startswith("MULU_") and k not in DAY_SETTINGS) or k in TEMPLATE_SETTINGS})
     siteurl = settings.get("SITEURL", "")
     images = image_relpaths(settings)
+    env.globals.update(TEMPLATE_GLOBALS)
     env.globals.update(government=government(settings), mark_src=f"{siteurl}/{images['MULU_GOV_MARK']}",
                        emblem_src=f"{siteurl}/{images['MULU_PSB_EMBLEM']}")
     env.filters["level_label"] = lambda level: levels[level].label
