@@ -72,7 +72,7 @@ class Entry:
     @cached_property
     def data_date(self) -> dt.date:
         """When its data last changed: its latest ledger event (its own pages' date)."""
-        return max(event.date for event in self.org.events)
+        return max(map(attrgetter("date"), self.org.events))
 
     @property
     def status_slug(self) -> str:
@@ -187,7 +187,7 @@ class Directory:
         """When the organisations a list shows last changed: the latest of their events (the
         directory's for an empty list). A change to one organisation then dates only the pages
         that list it."""
-        return max((entry.data_date for entry in entries), default=self.data_date)
+        return max(map(attrgetter("data_date"), entries), default=self.data_date)
 
     @cached_property
     def counts(self) -> Counter:

@@ -117,10 +117,11 @@ def chunks(items: list) -> list[list]:
 def register_model(registry: Registry, entry_type: type, holder_type: type) -> None:
     """Key the directory's objects by the digests of their organisations' rows (``Registry.digests``,
     which cover every field but the line numbers): an organisation's entry also by its status for
-    the day; a holder of a grant by its entry and the grant's occupation."""
+    the day (once each: every list it is on meets it again); a holder of a grant by its entry and
+    the grant's occupation."""
     digests = registry.digests
     keys.register(Organisation, lambda org: digests[org.credit_code])
-    keys.register(entry_type, lambda entry: digests[entry.org.credit_code] + entry.status.encode())
+    keys.register(entry_type, lambda entry: digests[entry.org.credit_code] + entry.status.encode(), many=True)
     keys.register(holder_type, lambda holder: digests[holder.entry.org.credit_code] + holder.entry.status.encode()
                   + holder.grant.code.encode())
     places: dict[int, bytes] = {}

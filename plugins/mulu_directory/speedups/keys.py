@@ -7,7 +7,7 @@ whose key cannot be derived makes its output unkeyed: it is made on every build,
 
 How a value is keyed:
 - ``None``, booleans, numbers, text, bytes and dates: by their type and value;
-- lists, tuples, dicts, sets: by their items, in order (sets and dict keys sorted);
+- lists, tuples, dicts, sets: by their items, in order (sets sorted);
 - a type with a registered keyer (:func:`register`): by what the keyer returns. The directory's
   objects are registered by :func:`register_model`: an organisation by the digest of its rows as
   written, which determines every field a page can show of it (line numbers, which only
@@ -43,13 +43,17 @@ def digest(*parts: bytes | str) -> bytes:
 
 
 KEYERS: dict[type, Callable[[object], bytes]] = {}
-# Values that many outputs are made from, encoded once per build: a large tuple (the numbering of
-# the occupations in every verification file) and a frozen dataclass (a list page's filters).
-# Neither can change (the ones outputs are made from hold only values that cannot either); each
-# is kept here with its encoding, so that its id is not reused while it is.
+MANY: set[type] = set()  # kinds whose values many outputs are made from (see :func:`register`)
+# Encodings of values that many outputs are made from, made once per build by id: those of the
+# kinds in MANY (an organisation's entry is on its own pages, on lists, on occupation pages), a
+# large tuple (the numbering of the occupations in every verification file) and a frozen
+# dataclass (a list page's filters). None of them can change while a build keys them; each is
+# held beside its encoding, so that its id is not reused while it is.
 LARGE_TUPLE = 64
-SHARED: dict[int, tuple[object, bytes]] = {}
+ENCODED: dict[int, bytes] = {}
+HELD: dict[int, object] = {}
 DATACLASSES: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # field names, frozen
+SIZE = 4  # bytes of every length prefix
 
 
 class Settings(dict):
@@ -60,13 +64,18 @@ class Settings(dict):
 def forget() -> None:
     """Start a build afresh: the keyers of the last build's model and its shared encodings go."""
     KEYERS.clear()
-    SHARED.clear()
+    MANY.clear()
+    ENCODED.clear()
+    HELD.clear()
     register(Settings, lambda settings: b"")
 
 
-def register(kind: type, keyer: Callable[[object], bytes]) -> None:
-    """Key values of ``kind`` (exactly that type) by ``keyer(value)``."""
+def register(kind: type, keyer: Callable[[object], bytes], many: bool = False) -> None:
+    """Key values of ``kind`` (exactly that type) by ``keyer(value)``; with ``many``, once per
+    value and build (for values that many outputs are made from)."""
     KEYERS[kind] = keyer
+    if many:
+        MANY.add(kind)
 
 
 def encoded(value) -> bytes:
@@ -83,7 +92,7 @@ def key_of(*values) -> bytes:
 
 def put(out: bytearray, tag: bytes, data: bytes) -> None:
     out += tag
-    out += len(data).to_bytes(4, "little")
+    out += len(data).to_bytes(SIZE, "little")
     out += data
 
 
@@ -91,14 +100,13 @@ def encode(value, out: bytearray) -> None:
     kind = type(value)
     keyer = KEYERS.get(kind)
     if keyer is not None:
-        put(out, b"k", keyer(value))
+        out += keyed(value, keyer) if kind in MANY else framed(keyer(value))
     elif kind is str or kind is Markup:
         put(out, b"s", value.encode("utf-8", "surrogatepass"))
     elif kind is list or (kind is tuple and len(value) <= LARGE_TUPLE):
         encode_items(value, out, b"[")
     elif isinstance(value, dict):  # a Counter too (the home page's counts)
-        encode_items(sorted(value.items()) if all(type(k) is str for k in value)
-                     else sorted(value.items(), key=lambda item: repr(item[0])), out, b"{")
+        encode_dict(value, out)
     elif value is None or kind is bool or kind is int or kind is float:
         put(out, b"n", repr(value).encode())
     elif kind is dt.date or kind is dt.datetime or isinstance(value, Path):
@@ -111,6 +119,31 @@ def encode(value, out: bytearray) -> None:
         encode_items(sorted(value, key=repr), out, b"(")
     else:
         encode_dataclass(value, kind, out)
+
+
+def framed(key: bytes) -> bytes:
+    return b"k" + len(key).to_bytes(SIZE, "little") + key
+
+
+def keyed(value, keyer: Callable[[object], bytes]) -> bytes:
+    """:func:`shared` for a value of a kind in MANY, without a function made for each."""
+    known = ENCODED.get(id(value))
+    if known is None:
+        known = ENCODED[id(value)] = framed(keyer(value))
+        HELD[id(value)] = value
+    return known
+
+
+def encode_dict(value: dict, out: bytearray) -> None:
+    """Its items in its order (which a template iterating over it shows), each key then its value."""
+    out += b"{"
+    out += len(value).to_bytes(SIZE, "little")
+    for name, item in value.items():
+        if type(name) is str:  # as encode() puts it: every context's keys are
+            put(out, b"s", name.encode("utf-8", "surrogatepass"))
+        else:
+            encode(name, out)
+        encode(item, out)
 
 
 def encode_dataclass(value, kind: type, out: bytearray) -> None:
@@ -132,20 +165,29 @@ def encode_dataclass(value, kind: type, out: bytearray) -> None:
 
 
 def shared(value, make: Callable[[], bytes]) -> bytes:
-    known = SHARED.get(id(value))
+    """The value's encoding, made the first time the build meets it."""
+    known = ENCODED.get(id(value))
     if known is None:
-        known = SHARED[id(value)] = (value, make())
-    return known[1]
+        known = ENCODED[id(value)] = make()
+        HELD[id(value)] = value
+    return known
 
 
 def encode_items(items, out: bytearray, tag: bytes) -> None:
     out += tag
-    out += len(items).to_bytes(4, "little")
-    first = next(iter(items), None)
-    keyer = KEYERS.get(type(first)) if first is not None else None
-    if keyer is not None and all(type(item) is type(first) for item in items):
-        for key in map(keyer, items):  # one kind of keyed item: no dispatch
-            put(out, b"k", key)
+    out += len(items).to_bytes(SIZE, "little")
+    if not items:
+        return
+    kind = type(items[0])
+    keyer = KEYERS.get(kind)
+    if keyer is not None and len(set(map(type, items))) == 1:  # one kind of keyed item: no dispatch
+        if kind in MANY:
+            try:  # each met before: joined in C
+                out += b"".join(map(ENCODED.__getitem__, map(id, items)))
+            except KeyError:
+                out += b"".join([keyed(item, keyer) for item in items])
+        else:
+            out += b"".join(map(framed, map(keyer, items)))
         return
     for item in items:
         encode(item, out)
