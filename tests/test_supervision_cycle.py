@@ -104,6 +104,22 @@ def test_the_full_cycle(supervised, tmp_path):
     assert "据此移出目录" in page
 
 
+def test_an_inspection_and_a_removal_on_the_day_of_the_draw_leave_the_draw_standing(supervised):
+    """Staff draw in the morning, inspect a pick, find it 不合格 and remove it that same day: the
+    draw and the inspection stand, as both are of the directory as the day began."""
+    assert draw(supervised).returncode == 0
+    target = picks_of(supervised)[0]
+    done = invoke(supervised, "inspect", target, "--round", ROUND, "--items", "JC-03", "--result", "不合格",
+                  "--note", "委托他人组织考核", "--document", "测试督〔2026〕91号", "--date", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    done = invoke(supervised, "remove", target, "--reason", "检查不合格", "--document", "测试人社〔2026〕9号",
+                  "--inspection", "测试督〔2026〕91号", "--date", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    assert (rows(supervised, "history.csv")[-1]["event"], picks_of(supervised)[0]) == ("移出", target)
+    checked = invoke(supervised, "validate", "--date", "2026-12-01")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_a_draw_is_reproducible_and_another_beacon_picks_others(supervised, supervised_base, tmp_path):
     again, other = copy_files(supervised_base, tmp_path / "again"), copy_files(supervised_base, tmp_path / "other")
     assert draw(supervised).returncode == draw(again).returncode == draw(other, "2026141 / 02 08 14 23 29 32 / 10").returncode == 0

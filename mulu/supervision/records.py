@@ -104,9 +104,11 @@ class Supervision:
 
 # --- the registry as it stood on a day ------------------------------------------------------
 
-def filed_on(org: Organisation, day: dt.date) -> bool:
-    """已备案 and within its term on ``day``, by the last of its events on or before it."""
-    before = [event for event in org.events if event.date <= day]
+def filed_as_day_began(org: Organisation, day: dt.date) -> bool:
+    """已备案 and within its term on ``day``, by the last of its events before that day. What
+    staff record on the day itself (a removal after that day's inspection, a filing from that
+    day on) changes neither that day's draw nor whom that day's inspections may be of."""
+    before = [event for event in org.events if event.date < day]
     if not before:
         return False
     last = before[-1]
@@ -133,13 +135,13 @@ def pool_digest(inspectors: dict[str, Inspector]) -> str:
 
 
 def candidates(registry: Registry, supervision: Supervision, day: dt.date, with_focus: bool) -> rfc.Candidates:
-    """Whom a draw on ``day`` picks from: the organisations filed on that day in registry order,
+    """Whom a draw on ``day`` picks from: the organisations filed as that day began, in registry order,
     the 重点对象 apart when the draw has a focus ratio (by inspections before that day only, so a
     later record does not change an earlier draw), and each one's allowed inspectors."""
     history = defaultdict(list)
     for inspection in supervision.inspections:
         history[inspection.credit_code].append(inspection)
-    eligible = [code for code, org in registry.organisations.items() if filed_on(org, day)]
+    eligible = [code for code, org in registry.organisations.items() if filed_as_day_began(org, day)]
     focus = [code for code in eligible if with_focus and is_focus(history[code], day)]
     chosen = set(focus)
     pool = sorted(supervision.inspectors.values(), key=lambda i: i.id)
@@ -304,8 +306,8 @@ def check_inspection(check: RowChecker, row: Inspection, registry: Registry, sup
     org = registry.organisations.get(row.credit_code)
     if org is None:
         check.problem("credit_code", f"{row.credit_code} 不在 registry.csv 中")
-    elif row.date and not filed_on(org, row.date):
-        check.problem("date", f"{org.name} 在 {row.date} 不是已备案且在备案有效期内的机构，不能记录对它的检查")
+    elif row.date and not filed_as_day_began(org, row.date):
+        check.problem("date", f"{org.name} 在 {row.date} 当日开始时不是已备案且在备案有效期内的机构，不能记录对它的检查")
     shape = ROUND_SHAPE.fullmatch(row.round)
     if shape and row.kind in ROUND_CATEGORY and shape[2] != ROUND_CATEGORY[row.kind]:
         check.problem("round", f"{row.kind}的批次应为 年份-{ROUND_CATEGORY[row.kind]}-序号，这里是「{row.round}」")

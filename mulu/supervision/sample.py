@@ -12,7 +12,7 @@ import random
 
 from ..model import Registry
 from . import draw as rfc
-from .records import Draw, Inspection, Inspector, Supervision, candidates, filed_on, pool_digest
+from .records import Draw, Inspection, Inspector, Supervision, candidates, filed_as_day_began, pool_digest
 from .schema import CLEAR, COMPLAINT, DRAWN, FAILED, RECTIFIED, RECTIFY, SPECIAL
 
 SURNAMES = "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 林".split()
@@ -55,7 +55,7 @@ class SupervisionSample:
         """One inspection of ``code`` and, for an order to rectify, its completion if due by the anchor."""
         rng = self.rng
         org = self.registry.organisations[code]
-        if day > self.anchor or not filed_on(org, day):
+        if day > self.anchor or not filed_as_day_began(org, day):
             return
         items = tuple(sorted(rng.sample(list(FINDINGS), rng.randint(2, 4))))
         result = rng.choices([r for r, _ in RESULT_WEIGHTS], [w for _, w in RESULT_WEIGHTS])[0]
@@ -63,7 +63,7 @@ class SupervisionSample:
         deadline = day + dt.timedelta(days=30) if result == RECTIFY else None
         self.add(Inspection(0, round_name, code, kind, items, day, result, deadline, team, self.document(day), note))
         done = day + dt.timedelta(days=rng.randint(12, 28))
-        if result == RECTIFY and done <= self.anchor and filed_on(org, done):
+        if result == RECTIFY and done <= self.anchor and filed_as_day_began(org, done):
             self.add(Inspection(0, round_name, code, kind, items[:1], done, RECTIFIED, None, team, self.document(done), "已按期整改"))
 
     def add(self, inspection: Inspection) -> None:
@@ -88,7 +88,7 @@ class SupervisionSample:
                 self.inspect(round_name, DRAWN, code, day + dt.timedelta(days=rng.randint(7, 40)), team)
 
     def other_check(self, round_name: str, kind: str, day: dt.date) -> None:
-        filed = [code for code, org in self.registry.organisations.items() if filed_on(org, day)]
+        filed = [code for code, org in self.registry.organisations.items() if filed_as_day_began(org, day)]
         code = self.rng.choice(filed)
         allowed = [i.id for i in self.supervision.inspectors.values() if code not in i.excluded]
         self.inspect(round_name, kind, code, day, tuple(sorted(self.rng.sample(allowed, 2))))
