@@ -96,6 +96,22 @@ def test_javascript_filters_combine_over_the_whole_directory(browser, site_url):
     context.close()
 
 
+def test_a_choice_made_before_the_rows_arrive_is_shown_once_they_have(browser, site_url):
+    expected = sum(r["district"] == "松江区" for r in sample_rows())
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    held = []
+    context.route("**/orgs/rows.json", lambda route: held.append(route))  # the rows wait for the choice
+    page = context.new_page()
+    page.goto(site_url + "/orgs/")
+    page.get_by_label("所在区").select_option(label="松江区")
+    while not held:
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    expect(page.locator(".filter-result")).to_have_text(f"找到 {expected} 个机构")
+    assert page.locator("table.orgs tbody tr").count() == expected
+    context.close()
+
+
 def has_level(entry: str, level: int) -> bool:
     from mulu.grants import parse_levels
 

@@ -153,10 +153,15 @@
   var links = document.querySelector(".filter-links");
   if (links) { links.open = false; }  // the form does what the links do
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  var fromAddress = initialValues();
+  // A reader may choose before the rows arrive: the choice is shown once they have.
+  var asked = initialValues();
+  form.addEventListener("input", function () {
+    shown = pageSize;
+    asked = true;
+    if (data) { render(); }
+  });
   fetch(form.getAttribute("data-rows")).then(function (response) { return response.json(); }).then(function (rows) {
     data = rows;
-    form.addEventListener("input", function () { shown = pageSize; render(); });
-    if (fromAddress) { render(); }
+    if (asked) { render(); }
   });
 }());
