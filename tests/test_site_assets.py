@@ -91,15 +91,18 @@ def test_gzip_copies_carry_no_time_and_no_file_name(fixture_site):
     assert (flags & 0x08, mtime) == (0, 0)  # FNAME unset, MTIME zero
 
 
-def test_switched_off_no_copies_are_written_and_changed_files_lose_theirs(fixture_files, fixture_site, tmp_path):
-    plain = tmp_path / "plain"
-    build(plain, fixture_files, SAMPLE_DAY, "MULU_PRECOMPRESS=false")
-    assert not any(path.endswith(tuple(COPIES)) for path in tree(plain))
-    built = tmp_path / "site"
-    shutil.copytree(fixture_site, built)
-    build(built, fixture_files, SAMPLE_DAY, "MULU_PRECOMPRESS=false", "MULU_SAMPLE_DATA=false")  # every page changes
-    site = tree(built)
-    assert not any(f"{path}.gz" in site or f"{path}.br" in site for path in site if path.endswith(".html"))
+@pytest.mark.parametrize("cache", ["true", "false"])
+def test_switched_off_or_on_a_rebuild_leaves_what_a_clean_build_with_the_switch_leaves(fixture_files, tmp_path, cache):
+    clean = {}
+    for switch in ("false", "true"):
+        clean[switch] = tmp_path / f"clean-{switch}"
+        build(clean[switch], fixture_files, SAMPLE_DAY, f"MULU_PRECOMPRESS={switch}")
+    assert not any(path.endswith(tuple(COPIES)) for path in tree(clean["false"]))
+    site = tmp_path / "site"
+    build(site, fixture_files, SAMPLE_DAY, f"MULU_BUILD_CACHE={cache}")
+    for switch in ("false", "true"):  # no page changes: only the copies may
+        build(site, fixture_files, SAMPLE_DAY, f"MULU_PRECOMPRESS={switch}", f"MULU_BUILD_CACHE={cache}")
+        assert tree(site) == tree(clean[switch])
 
 
 def test_the_switch_takes_only_true_or_false():

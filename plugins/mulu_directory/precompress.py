@@ -7,7 +7,10 @@ and only then: :func:`written` refreshes that file's copies. The build cache cal
 when it deletes a file no longer built. A copy is the same bytes for the same file in every
 build (gzip's header holds no time and no file name), so a deploy moves it only when its file
 changed. Switched off (``MULU_PRECOMPRESS``), a changed file's copies are
-removed instead, so that no server ever sends an old copy for a new file.
+removed instead, so that no server ever sends an old copy for a new file. A build whose setting
+differs from the last one's, or that does not know it (without the cache), also settles the
+copies of the files it leaves as they were (:func:`settle`): either way, the very files a build
+into an empty folder leaves.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ def switch(enabled: bool) -> None:
     ENABLED["MULU_PRECOMPRESS"] = enabled
 
 
+def enabled() -> bool:
+    return ENABLED["MULU_PRECOMPRESS"]
+
+
 def written(path: str, context: dict | None = None) -> None:
     """Pelican's ``content_written`` receiver: ``path`` is a file of the site the writer has just
     written, at ``context["relpath"]`` in the output folder, with the bytes ``context["data"]``
@@ -63,7 +70,13 @@ def written(path: str, context: dict | None = None) -> None:
     context = context or {}
     relpath = context.get("relpath")
     if relpath is not None:
-        refresh(path[: -len(relpath)], relpath, context["data"], ENABLED["MULU_PRECOMPRESS"])
+        refresh(path[: -len(relpath)], relpath, context["data"], enabled())
+
+
+def settle(output: str | Path, relpath: str, data: bytes) -> None:
+    """A file the writer left as it was, whose copies a build of another setting may have made
+    or removed: made as this build's setting says, rewritten only where they differ."""
+    refresh(output, relpath, data, enabled(), settled=True)
 
 
 def siblings(relpath: str) -> list[str]:
@@ -75,20 +88,30 @@ def compressible(relpath: str) -> bool:
     return os.path.splitext(relpath)[1] in TEXT_SUFFIXES
 
 
-def refresh(output: str | Path, relpath: str, data: bytes, enabled: bool) -> None:
+def refresh(output: str | Path, relpath: str, data: bytes, enabled: bool, settled: bool = False) -> None:
     """Write the compressed copies of a file of the site whose bytes are now ``data``, those
-    that pay; remove the others, and all of them when precompression is off. (Plain os calls:
-    a build does this for tens of thousands of files.)"""
+    that pay; remove the others, and all of them when precompression is off. ``settled``: a copy
+    already as it should be is left untouched. (Plain os calls: a build does this for tens of
+    thousands of files.)"""
     wanted = enabled and compressible(relpath)
     for suffix, compress in ENCODINGS.items():
         target = os.path.join(output, relpath + suffix)
         packed = compress(data) if wanted else None
         if packed is not None and len(packed) <= len(data) * PAYS:
-            with open(target, "wb") as handle:
-                handle.write(packed)
+            if not (settled and same_file(target, packed)):
+                with open(target, "wb") as handle:
+                    handle.write(packed)
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
+
+
+def same_file(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except FileNotFoundError:
+        return False
 
 
 def remove(output: Path, relpath: str) -> None:

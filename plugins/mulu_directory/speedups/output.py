@@ -73,6 +73,9 @@ class Output:
         self.folder = Path(folder)
         self.written: dict[str, int] = {}  # relative path -> size in bytes
         self.unchanged = 0
+        # Whether a file left as it was may have compressed copies of another setting beside it:
+        # without the cache, how earlier builds made them is not known.
+        self.copies_unknown = True
 
     def page(self, relpath: str, template: Template, context: dict) -> None:
         """A page: the template rendered with the context."""
@@ -108,6 +111,8 @@ class Output:
             stat = None
         if stat is not None and stat.st_size == len(data) and same_bytes(target, data):
             self.unchanged += 1
+            if self.copies_unknown:
+                precompress.settle(self.folder, relpath, data)
         else:
             write_bytes(target, data)
             signals.content_written.send(target, context={"relpath": relpath, "data": data})
@@ -151,7 +156,10 @@ class CachedOutput(Output):
     def __init__(self, folder: Path, store: Store, base: bytes):
         super().__init__(folder)
         self.store, self.base = store, base
-        self.previous = store.previous_files()  # relative path -> (key, size, mtime in ns)
+        copies, self.previous = store.previous_files()  # relative path -> (key, size, mtime in ns)
+        self.copies_unknown = copies != precompress.enabled()
+        if self.copies_unknown:  # every file made again, for its copies to follow the setting
+            self.previous = {relpath: (None, *known[1:]) for relpath, known in self.previous.items()}
         self.keyed: dict[str, tuple[bytes, int, int]] = {}
 
     def key(self, *values) -> bytes | None:
@@ -254,7 +262,8 @@ class CachedOutput(Output):
         gone = sorted(self.previous.keys() - self.written.keys())
         for relpath in gone:
             remove_with_empty_parents(self.folder, relpath)
-        self.store.keep_files({relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()})
+        self.store.keep_files(precompress.enabled(),
+                              {relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()})
         return len(gone)
 
 

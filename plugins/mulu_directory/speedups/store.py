@@ -2,7 +2,7 @@
 inside what is published). It holds:
 
 - ``files.pickle``: every file the last build wrote, with the key it was made from and its size
-  and modification time then (:class:`Manifest`);
+  and modification time then, and whether it wrote compressed copies beside them;
 - ``memo-<name>.pickle``: tables of parts of files by key (:class:`Memo`);
 - ``<name>.pickle``: values a build kept for the next (:meth:`Store.stored`): the registry
   snapshot, the search index.
@@ -22,7 +22,7 @@ from .collector import paused_collector
 
 logger = logging.getLogger(__name__)
 
-FORMAT = b"mulu-build-cache 2"
+FORMAT = b"mulu-build-cache 3"
 SUFFIX = ".build-cache"
 FILES = "files.pickle"
 
@@ -114,10 +114,11 @@ class Store:
     def store(self, name: str, value) -> None:
         write_pickle(self.path(name), self.salt, value)
 
-    def previous_files(self) -> dict[str, tuple[bytes | None, int, int]]:
-        """Salted with the format only: after a change of code or settings the last build's files
+    def previous_files(self) -> tuple[bool | None, dict[str, tuple[bytes | None, int, int]]]:
+        """Whether the last build wrote compressed copies (None if unknown), and its files.
+        Salted with the format only: after a change of code or settings the last build's files
         are still known, and so still deleted when this build does not write them."""
-        return read_pickle(self.folder / FILES, FORMAT) or {}
+        return read_pickle(self.folder / FILES, FORMAT) or (None, {})
 
-    def keep_files(self, files: dict[str, tuple[bytes | None, int, int]]) -> None:
-        write_pickle(self.folder / FILES, FORMAT, files)
+    def keep_files(self, copies: bool, files: dict[str, tuple[bytes | None, int, int]]) -> None:
+        write_pickle(self.folder / FILES, FORMAT, (copies, files))
