@@ -28,16 +28,22 @@ STATUS_ORDER = (VALID, EXPIRING, NOT_YET_VALID, NOTICE, EXPIRED, REMOVED)
 # Statuses under which an organisation may evaluate now.
 EVALUATING = (VALID, EXPIRING)
 LATEST_CHANGES = 10
-# Status badge and link as every list shows them, rendered once per organisation rather than once
-# per list. The badge carries the raw dates for status.js.
+# Status badge, link and list rows as every list shows them, rendered once per organisation (or
+# holder of a grant) rather than once per list: a 25,000-organisation site lists each on half a
+# dozen list pages, and a holder under each level it may evaluate. The badge carries the raw
+# dates for status.js.
 BADGE = '<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>'
 LINK = '<a href="{}">{}</a>'
+ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"  # name, type, district, levels, status
+HOLDER = '<li>{} {} <span class="meta">{}{} · 有效期至 {}</span></li>'  # name, status, work type, district, until
+WORK_TYPE = "工种：{} · "
 
 
 def html(template: str, *values) -> Markup:
-    """The template filled with the values escaped: what ``Markup(template).format`` gives, in C
-    rather than through :class:`string.Formatter`, for a badge and a link per organisation."""
-    return Markup(template.format(*map(escape, values)))
+    """The template filled with the values escaped (markup, such as a badge in a row, as it is):
+    what ``Markup(template).format`` gives, in C rather than through :class:`string.Formatter`,
+    for a badge, a link and a row per organisation."""
+    return Markup(template.format(*[value if type(value) is Markup else escape(value) for value in values]))
 
 
 @dataclass(slots=True)
@@ -95,13 +101,26 @@ class Entry:
     def link(self) -> Markup:
         return html(LINK, self.url, self.org.name)
 
+    @cached_property
+    def row(self) -> Markup:
+        """Its row of the list pages' table (``org_table`` in _macros.html)."""
+        org = self.org
+        return html(ROW, self.link, org.org_type, org.district, self.level_range, self.badge)
 
-@dataclass(slots=True)
+
+@dataclass
 class Holder:
     """An organisation that may evaluate an occupation, with the grant that says so."""
 
     entry: Entry
     grant: Grant
+
+    @cached_property
+    def item(self) -> Markup:
+        """Its item of an occupation page's list of those evaluating it at a level."""
+        entry, work_type = self.entry, self.grant.work_type
+        return html(HOLDER, entry.link, entry.badge, html(WORK_TYPE, work_type) if work_type else "",
+                    entry.org.district, entry.org.valid_until)
 
 
 @dataclass
