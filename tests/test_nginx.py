@@ -108,7 +108,7 @@ def theme_file(output: Path, suffix: str) -> str:
     return next(p.relative_to(output).as_posix() for p in sorted((output / "theme").rglob(f"*{suffix}")))
 
 
-ENCODED = ("index.html", "orgs/index.html", "orgs/rows.json", "search/index/0.txt", "data/registry.csv")
+ENCODED = ("index.html", "orgs/index.html", "orgs/rows.json", "search/index/0.txt")
 
 
 @pytest.mark.parametrize("relpath", ENCODED)
@@ -125,6 +125,12 @@ def test_the_precompressed_copy_is_sent_for_each_accepted_encoding(nginx, publis
     assert headers.get("content-encoding") == encoding
     assert body == (output / (relpath + suffix)).read_bytes()
     assert "Accept-Encoding" in headers.get("vary", "")
+
+
+def test_a_download_is_sent_gzipped_to_a_browser_that_takes_brotli_too(nginx, published):
+    output, _ = published
+    status, headers, body = nginx.get(f"{PREFIX}/data/registry.csv", **{"Accept-Encoding": "br, gzip"})
+    assert (status, headers.get("content-encoding"), body) == (200, "gzip", (output / "data/registry.csv.gz").read_bytes())
 
 
 def test_a_scripts_copies_too(nginx, published):
