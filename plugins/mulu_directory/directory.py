@@ -108,19 +108,24 @@ class Entry:
         return html(ROW, self.link, org.org_type, org.district, self.level_range, self.badge)
 
 
-@dataclass
+@dataclass(slots=True)
 class Holder:
-    """An organisation that may evaluate an occupation, with the grant that says so."""
+    """An organisation that may evaluate an occupation, with the grant that says so. Slotted: a
+    large site has a hundred thousand."""
 
     entry: Entry
     grant: Grant
+    made_item: Markup | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def item(self) -> Markup:
-        """Its item of an occupation page's list of those evaluating it at a level."""
-        entry, work_type = self.entry, self.grant.work_type
-        return html(HOLDER, entry.link, entry.badge, html(WORK_TYPE, work_type) if work_type else "",
-                    entry.org.district, entry.org.valid_until)
+        """Its item of an occupation page's list of those evaluating it at a level (made once:
+        it is listed under each level)."""
+        if self.made_item is None:
+            entry, work_type = self.entry, self.grant.work_type
+            self.made_item = html(HOLDER, entry.link, entry.badge, html(WORK_TYPE, work_type) if work_type else "",
+                                  entry.org.district, entry.org.valid_until)
+        return self.made_item
 
 
 @dataclass
