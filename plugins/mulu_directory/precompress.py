@@ -24,6 +24,8 @@ from pathlib import Path
 import brotli
 import deflate
 
+from .disk import same_bytes, write_bytes
+
 # Text: what compresses. Downloads already compressed (the workbook) are left alone.
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".csv", ".txt", ".svg"})
 # What programs fetch rather than browsers: each organisation's JSON twin, the downloads, the feed
@@ -106,20 +108,11 @@ def refresh(output: str | Path, relpath: str, data: bytes, enabled: bool, settle
         target = os.path.join(output, relpath + suffix)
         packed = compress(data) if wanted and (suffix == ".gz" or not FOR_PROGRAMS.fullmatch(relpath)) else None
         if packed is not None and len(packed) <= len(data) * PAYS:
-            if not (settled and same_file(target, packed)):
-                with open(target, "wb") as handle:
-                    handle.write(packed)
+            if not (settled and same_bytes(target, packed)):
+                write_bytes(target, packed)
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
-
-
-def same_file(path: str, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except FileNotFoundError:
-        return False
 
 
 def remove(output: Path, relpath: str) -> None:

@@ -19,6 +19,7 @@ from jinja2 import Template
 from pelican import signals
 
 from .. import precompress
+from ..disk import same_bytes, write_bytes
 from .keys import Unkeyable, digest, encoded
 from .store import Store
 
@@ -48,22 +49,6 @@ def group_size(items: int, groups: int = GROUPS) -> int:
 def grouped(items: list, groups: int = GROUPS) -> list[list]:
     size = group_size(len(items), groups)
     return [items[start:start + size] for start in range(0, len(items), size)]
-
-
-def same_bytes(path: str, data: bytes) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read() == data
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    """Write a file, making its folder if there is none yet."""
-    try:
-        handle = open(path, "wb")
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle = open(path, "wb")
-    with handle:
-        handle.write(data)
 
 
 class Output:
@@ -114,11 +99,10 @@ class Output:
             if self.copies_unknown:
                 precompress.settle(self.folder, relpath, data)
         else:
-            write_bytes(target, data)
+            stat = write_bytes(target, data)
             signals.content_written.send(target, context={"relpath": relpath, "data": data})
-            stat = None
         if key is not None:  # only a keyed file is remembered: its size and time as this build left it
-            self.remember(relpath, key, stat or os.stat(target))
+            self.remember(relpath, key, stat)
 
     def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
