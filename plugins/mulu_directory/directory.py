@@ -28,15 +28,12 @@ STATUS_ORDER = (VALID, EXPIRING, NOT_YET_VALID, NOTICE, EXPIRED, REMOVED)
 # Statuses under which an organisation may evaluate now.
 EVALUATING = (VALID, EXPIRING)
 LATEST_CHANGES = 10
-# Status badge, link and list rows as every list shows them, rendered once per organisation (or
-# holder of a grant) rather than once per list: a 25,000-organisation site lists each on half a
-# dozen list pages, and a holder under each level it may evaluate. The badge carries the raw
-# dates for status.js.
+# Status badge, link and list row as every list shows them, rendered once per organisation rather
+# than once per list: a 25,000-organisation site lists each on half a dozen list pages. The badge
+# carries the raw dates for status.js.
 BADGE = '<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>'
 LINK = '<a href="{}">{}</a>'
 ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"  # name, type, district, levels, status
-HOLDER = '<li>{} {} <span class="meta">{}{} · 有效期至 {}</span></li>'  # name, status, work type, district, until
-WORK_TYPE = "工种：{} · "
 
 
 def html(template: str, *values) -> Markup:
@@ -110,22 +107,10 @@ class Entry:
 
 @dataclass(slots=True)
 class Holder:
-    """An organisation that may evaluate an occupation, with the grant that says so. Slotted: a
-    large site has a hundred thousand."""
+    """An organisation that may evaluate an occupation, with the grant that says so."""
 
     entry: Entry
     grant: Grant
-    made_item: Markup | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def item(self) -> Markup:
-        """Its item of an occupation page's list of those evaluating it at a level (made once:
-        it is listed under each level)."""
-        if self.made_item is None:
-            entry, work_type = self.entry, self.grant.work_type
-            self.made_item = html(HOLDER, entry.link, entry.badge, html(WORK_TYPE, work_type) if work_type else "",
-                                  entry.org.district, entry.org.valid_until)
-        return self.made_item
 
 
 @dataclass
