@@ -9,6 +9,7 @@ files byte-for-byte in one canonical form.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import fcntl
 import hashlib
 import io
@@ -182,6 +183,24 @@ def numbered(reader, text: str):
         except csv.Error as exc:
             yield line, exc
             return
+
+
+def cell(value) -> str:
+    """A value as its cell: a date as YYYY-MM-DD, a count in digits, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):  # a flag has no cell of its own
+        raise TypeError(value)
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def by_date(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows by date; those of one day keep their order (the files are ledgers)."""
+    return sorted(rows, key=lambda row: row["date"])
 
 
 def render_table(fields: tuple[str, ...], rows: list[dict[str, str]], bom: bool = False) -> bytes:

@@ -158,21 +158,20 @@ class Rclone:
         # -q: only errors; rclone never prints credentials, and neither does mulu.
         return subprocess.run([self.executable, "-q", *args], input=stdin, capture_output=True, text=True, env=self.env)
 
-    def checked(self, *args: str, stdin: str | None = None) -> str:
+    def checked(self, *args: str, stdin: str | None = None, absent_ok: bool = False) -> str | None:
+        """rclone's output; None when ``absent_ok`` and the remote path does not exist yet."""
         done = self.run(*args, stdin=stdin)
+        if absent_ok and done.returncode == NOT_FOUND:
+            return None
         if done.returncode:
             raise DeployFailed(done.stderr.strip() or f"rclone 退出码 {done.returncode}")
         return done.stdout
 
     def listing(self) -> dict[str, str | None]:
         """Every object under the remote path and its MD5 (None where the provider gives none)."""
-        done = self.run("lsjson", "--recursive", "--files-only", "--hash", "--hash-type", "md5",
-                        "--no-mimetype", "--no-modtime", self.remote)
-        if done.returncode == NOT_FOUND:
-            return {}
-        if done.returncode:
-            raise DeployFailed(done.stderr.strip() or f"rclone 退出码 {done.returncode}")
-        return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(done.stdout)}
+        listed = self.checked("lsjson", "--recursive", "--files-only", "--hash", "--hash-type", "md5",
+                              "--no-mimetype", "--no-modtime", self.remote, absent_ok=True)
+        return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(listed or "[]")}
 
     def upload(self, output: Path, paths: list[str]) -> None:
         for (kind, caching), group in by_headers(paths).items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csvio import commit_files, render_table
+from .csvio import by_date, commit_files, render_table
 from .schema import HISTORY_FIELDS, REGISTRY_FIELDS
 
 
@@ -12,15 +12,10 @@ def sort_registry(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: row["credit_code"])
 
 
-def sort_history(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """By date; events of one day keep their order."""
-    return sorted(rows, key=lambda row: row["date"])
-
-
 def render_pair(registry_rows: list[dict[str, str]], history_rows: list[dict[str, str]]) -> tuple[bytes, bytes]:
     """The canonical bytes of both files: sorted rows, fixed columns, minimal quoting, LF."""
     return (render_table(REGISTRY_FIELDS, sort_registry(registry_rows)),
-            render_table(HISTORY_FIELDS, sort_history(history_rows)))
+            render_table(HISTORY_FIELDS, by_date(history_rows)))
 
 
 def write_pair(registry_path: str | Path, registry_rows: list[dict[str, str]],

@@ -276,17 +276,26 @@ def check_across(label: str, orgs: list[Organisation], sink: list[Problem]) -> N
     check_order(label, orgs, sink)
 
 
+def repeats(rows, key: Callable) -> list[tuple[object, str, int]]:
+    """Each row whose key (when it has one) an earlier row has too: the row, the key and the line
+    of the first row with it."""
+    first: dict = {}
+    found = []
+    for row in rows:
+        value = key(row)
+        if not value:
+            continue
+        if value in first:
+            found.append((row, value, first[value]))
+        else:
+            first[value] = row.line
+    return found
+
+
 def check_uniqueness(label: str, orgs: list[Organisation], sink: list[Problem]) -> None:
     def unique(column: str, key, what: str) -> None:
-        first: dict[str, Organisation] = {}
-        for org in orgs:
-            value = key(org)
-            if not value:
-                continue
-            if value in first:
-                sink.append(Problem(label, org.line, column, f"{what}与第 {first[value].line} 行重复"))
-            else:
-                first[value] = org
+        for org, _, line in repeats(orgs, key):
+            sink.append(Problem(label, org.line, column, f"{what}与第 {line} 行重复"))
 
     unique("credit_code", lambda o: o.credit_code, "统一社会信用代码")
     unique("name", lambda o: fold_name(o.name), "机构名称（全角/半角、空格视为相同）")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import codes
-from .csvio import commit_files, folder_lock
+from .csvio import cell, commit_files, folder_lock
 from .dates import calendar, term_end
 from .grants import Grant, format_occupations, normalize_occupations, parse_occupations
 from .model import Organisation, Registry
@@ -32,12 +32,6 @@ NATIONAL_CODE_NOTE = re.compile(r"全国备案机构代码 ?(\d{4})")
 # Fields a typo may be corrected in; the others have their own step (or are the key).
 CORRECTABLE = ("name", "org_type", "district", "address", "phone", "website")
 COLUMN_TITLES = {c.name: c.title for c in REGISTRY_COLUMNS}
-
-
-def cell(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def cells_of(record, fields: tuple[str, ...]) -> dict[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mulu.csvio import commit_files, read_table, render_table
+from mulu.csvio import by_date, commit_files, read_table, render_table
 from mulu.grants import normalize_occupations
 from mulu.schema import HISTORY_FIELDS, REGISTRY_FIELDS
-from mulu.store import sort_history, sort_registry
+from mulu.store import sort_registry
 
 from .common import EXIT_INVALID, EXIT_OK, parser, run
 
@@ -21,7 +21,7 @@ def canonical_cells(cells: dict[str, str]) -> dict[str, str]:
 
 
 def body(ctx, args) -> int:
-    plans = ((ctx.registry_path, REGISTRY_FIELDS, sort_registry), (ctx.history_path, HISTORY_FIELDS, sort_history))
+    plans = ((ctx.registry_path, REGISTRY_FIELDS, sort_registry), (ctx.history_path, HISTORY_FIELDS, by_date))
     changes, problems = {}, []
     for path, fields, sort in plans:
         table = read_table(path, fields)

@@ -18,7 +18,7 @@ from ..csvio import Table, read_table
 from ..dates import add_years
 from ..model import Organisation, Registry
 from ..problems import InvalidInput, Problem, errors
-from ..validate import RowChecker, choice_rule, date_rule, read_columns, text_rule
+from ..validate import RowChecker, choice_rule, date_rule, read_columns, repeats, text_rule
 from . import draw as rfc
 from .schema import (CITATION, CLEAR, COMPLAINT, DRAW_FIELDS, DRAWN, DRAWS_FILE, FAILED, INSPECTION_FIELDS,
                      INSPECTIONS_FILE, INSPECTOR_FIELDS, INSPECTOR_ID, INSPECTORS_FILE, ITEM_CODE, ITEM_FIELDS,
@@ -71,6 +71,17 @@ class Draw:
     def teams(self) -> dict[str, tuple[str, ...]]:
         """Credit code -> the inspectors drawn for it."""
         return dict(zip(self.focus_picks + self.picks, self.inspectors))
+
+    @classmethod
+    def made(cls, round_name: str, day: dt.date, beacon: str, source: str, ratio: Fraction, minimum: int,
+             focus_ratio: Fraction | None, pool: rfc.Candidates, inspectors: dict[str, Inspector],
+             outcome: rfc.Outcome) -> Draw:
+        """The record of a draw just run: its inputs, what it picked from (counted, and digested as
+        the lists the site publishes) and what it picked."""
+        return cls(0, round_name, day, beacon, source, rfc.ALGORITHM, ratio, minimum, focus_ratio,
+                   len(pool.general), rfc.list_digest(list(pool.general)), len(pool.focus),
+                   rfc.list_digest(list(pool.focus)), len(inspectors), pool_digest(inspectors),
+                   outcome.focus_picks, outcome.picks, outcome.inspectors)
 
 
 @dataclass(frozen=True)
@@ -249,13 +260,8 @@ def read_optional(path: Path, fields: tuple[str, ...]) -> Table | None:
 # --- rows -----------------------------------------------------------------------------------
 
 def unique(table_label: str, rows, key, column: str, what: str, sink: list[Problem]) -> None:
-    first: dict = {}
-    for row in rows:
-        value = key(row)
-        if value in first:
-            sink.append(Problem(table_label, row.line, column, f"{what}「{value}」与第 {first[value]} 行重复"))
-        elif value:
-            first[value] = row.line
+    for row, value, line in repeats(rows, key):
+        sink.append(Problem(table_label, row.line, column, f"{what}「{value}」与第 {line} 行重复"))
 
 
 def check_inspectors(label: str, inspectors: list[Inspector], registry: Registry | None, sink: list[Problem]) -> None:

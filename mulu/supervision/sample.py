@@ -12,7 +12,7 @@ import random
 
 from ..model import Registry
 from . import draw as rfc
-from .records import Draw, Inspection, Inspector, Supervision, candidates, filed_as_day_began, pool_digest
+from .records import Draw, Inspection, Inspector, Supervision, candidates, filed_as_day_began
 from .schema import CLEAR, COMPLAINT, DRAWN, FAILED, RECTIFIED, RECTIFY, SPECIAL
 
 SURNAMES = "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 林".split()
@@ -78,11 +78,8 @@ class SupervisionSample:
         pool = candidates(self.registry, self.supervision, day, focus)
         focus_ratio = FOCUS_RATIO if focus else None
         outcome = rfc.run_draw(beacon, pool, RATIO, MINIMUM, focus_ratio)
-        self.supervision.draws.append(Draw(
-            0, round_name, day, rfc.canonical_beacon(beacon), source, rfc.ALGORITHM, RATIO, MINIMUM, focus_ratio,
-            len(pool.general), rfc.list_digest(list(pool.general)), len(pool.focus), rfc.list_digest(list(pool.focus)),
-            len(self.supervision.inspectors), pool_digest(self.supervision.inspectors), outcome.focus_picks,
-            outcome.picks, outcome.inspectors))
+        self.supervision.draws.append(Draw.made(round_name, day, rfc.canonical_beacon(beacon), source, RATIO, MINIMUM,
+                                                focus_ratio, pool, self.supervision.inspectors, outcome))
         for code, team in zip(outcome.focus_picks + outcome.picks, outcome.inspectors):
             if rng.random() < recorded:
                 self.inspect(round_name, DRAWN, code, day + dt.timedelta(days=rng.randint(7, 40)), team)

@@ -9,20 +9,21 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from ..csvio import commit_files, read_table, render_table
+from ..csvio import by_date, commit_files, render_table
 from ..problems import Refused, errors
 from ..workflow import Book
 from . import draw as rfc
-from .records import Draw, Inspection, Supervision, candidates, check_supervision, is_draw_round, pool_digest
-from .store import by_date, draw_cells, inspection_cells
+from .records import (Draw, Inspection, Supervision, candidates, check_supervision, is_draw_round,
+                      read_optional)
+from .store import draw_cells, inspection_cells
 from .schema import (DRAW_FIELDS, DRAWS_FILE, INSPECTION_FIELDS, INSPECTIONS_FILE, INSPECTORS_FILE, KINDS,
                      RECTIFY, RESULTS, ROUND_CATEGORY, ROUND_SHAPE)
 
 
 def file_rows(folder: Path, name: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
     """A supervision file's rows as written (none when it does not exist yet)."""
-    path = folder / name
-    return [row.cells for row in read_table(path, fields).rows] if path.exists() else []
+    table = read_optional(folder / name, fields)
+    return [row.cells for row in table.rows] if table else []
 
 
 def commit_rows(book: Book, name: str, fields: tuple[str, ...], row: dict[str, str]) -> None:
@@ -76,11 +77,8 @@ def draw(book: Book, round_name: str, ratio: str, minimum: int, beacon: str, sou
     except rfc.TooFewInspectors as exc:
         org = book.registry.organisations[exc.credit_code]
         raise Refused(f"抽中的 {org.name}（{org.credit_code}）可派的检查人员不足两名（其余人员须回避），请先充实检查人员名录库") from None
-    row = draw_cells(Draw(
-        0, round_name, book.today, beacon_text, source.strip(), rfc.ALGORITHM, ratio_value, minimum, focus_value,
-        len(pool.general), rfc.list_digest(list(pool.general)), len(pool.focus), rfc.list_digest(list(pool.focus)),
-        len(supervision.inspectors), pool_digest(supervision.inspectors), outcome.focus_picks, outcome.picks,
-        outcome.inspectors))
+    row = draw_cells(Draw.made(round_name, book.today, beacon_text, source.strip(), ratio_value, minimum, focus_value,
+                               pool, supervision.inspectors, outcome))
     commit_rows(book, DRAWS_FILE, DRAW_FIELDS, row)
     return draw_summary(book, row, outcome)
 

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ..csvio import render_table
+from ..csvio import by_date, cell, render_table
 from . import draw as rfc
 from .records import Draw, Inspection, Inspector, Supervision
 from .schema import (DRAW_FIELDS, DRAWS_FILE, INSPECTION_FIELDS, INSPECTIONS_FILE, INSPECTOR_FIELDS,
                      INSPECTORS_FILE)
-
-
-def cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        raise TypeError(value)
-    if isinstance(value, int):
-        return str(value)
-    return value
 
 
 def inspector_cells(inspector: Inspector) -> dict[str, str]:
@@ -39,11 +25,6 @@ def draw_cells(draw: Draw) -> dict[str, str]:
 def inspection_cells(inspection: Inspection) -> dict[str, str]:
     cells = {name: cell(getattr(inspection, name)) for name in INSPECTION_FIELDS}
     return {**cells, "items": ";".join(inspection.items), "inspectors": ";".join(inspection.inspectors)}
-
-
-def by_date(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Rows by date; those of one day keep their order (the files are ledgers)."""
-    return sorted(rows, key=lambda row: row["date"])
 
 
 def render_supervision(supervision: Supervision) -> dict[str, bytes]:

@@ -28,7 +28,6 @@ from .site import Site
 
 PAGE = "supervision/index.html"
 DRAWS_JSON = "supervision/draws.json"
-ROUND_FOLDER = "supervision/rounds/{slug}/"
 # The hashing scripts the page loads, copied from the project's node_modules (pinned in package.json).
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 VENDORED = {"supervision/md5.min.js": NODE_MODULES / "js-md5/build/md5.min.js",
@@ -66,6 +65,16 @@ def round_slug(round_name: str) -> str:
     return f"{year}-{number}"
 
 
+def round_folder(draw: Draw) -> str:
+    """Where the two lists a round drew from are published."""
+    return f"supervision/rounds/{round_slug(draw.round)}/"
+
+
+def list_urls(site: Site, draw: Draw) -> dict[str, str]:
+    folder = round_folder(draw)
+    return {"eligible_url": site.url(folder + "eligible.txt"), "focus_url": site.url(folder + "focus.txt")}
+
+
 # --- what each organisation's page shows ------------------------------------------------------
 
 def org_inspections(site: Site, credit_code: str) -> list[dict]:
@@ -100,9 +109,7 @@ def round_record(site: Site, draw: Draw) -> dict:
     results = [i for i in supervision.inspections if i.round == draw.round]
     picks = [pick_record(site, draw, code, code in draw.focus_picks, [i for i in results if i.credit_code == code])
              for code in draw.focus_picks + draw.picks]
-    folder = ROUND_FOLDER.format(slug=round_slug(draw.round))
-    return {**draw_cells(draw), "slug": round_slug(draw.round), "key": rfc.key_string(draw.beacon),
-            "eligible_url": site.url(folder + "eligible.txt"), "focus_url": site.url(folder + "focus.txt"),
+    return {**draw_cells(draw), "slug": round_slug(draw.round), "key": rfc.key_string(draw.beacon), **list_urls(site, draw),
             "pick_records": picks, "recorded": sum(1 for p in picks if p["results"])}
 
 
@@ -126,9 +133,7 @@ def draws_json(site: Site) -> str:
     rounds = []
     for draw in reversed(supervision.draws):
         record = {name: value for name, value in draw_cells(draw).items() if name != "inspectors" or published_pool(site)}
-        folder = ROUND_FOLDER.format(slug=round_slug(draw.round))
-        record.update(eligible_url=site.url(folder + "eligible.txt"), focus_url=site.url(folder + "focus.txt"))
-        rounds.append(record)
+        rounds.append({**record, **list_urls(site, draw)})
     pool = pool_text(supervision.inspectors) if published_pool(site) else None
     return json.dumps({"algorithm": rfc.ALGORITHM, "rounds": rounds, "pool": pool}, ensure_ascii=False, indent=1)
 
@@ -137,7 +142,7 @@ def write_round_lists(site: Site, draw: Draw) -> None:
     """The two lists a round drew from, as their digests cover them: one code per line."""
     supervision = load(site).supervision
     lists = candidates(site.registry, supervision, draw.date, draw.focus_ratio is not None)
-    folder = ROUND_FOLDER.format(slug=round_slug(draw.round))
+    folder = round_folder(draw)
     site.write(folder + "eligible.txt", rfc.list_text(list(lists.general)))
     site.write(folder + "focus.txt", rfc.list_text(list(lists.focus)))
 
