@@ -214,3 +214,5 @@ def test_sitemap_page_links_every_section(government_site):
                  "/about/", "/apply/", "/data-notes/", "/accessibility/", "/orgs/status/valid/", *navigation):
         assert f'href="{path}"' in main, path
     assert "<loc>/sitemap/</loc>" in (government_site / "sitemap.xml").read_text("utf-8")
+    pages = sum(1 for path in (government_site / "occupation").iterdir() if (path / "index.html").is_file())
+    assert f"{pages} 个职业(工种)，每个职业一页" in main

@@ -257,6 +257,12 @@ class Directory:
         return dict(sorted(views.items()))
 
     @cached_property
+    def occupation_count(self) -> int:
+        """How many occupations the occupation pages cover (any an organisation holds), without
+        making the pages' views: the site map, in the other process, shows only the number."""
+        return len({grant.code for entry in self.entries for grant in entry.org.grants})
+
+    @cached_property
     def occupations_by_major(self) -> dict[str, list[OccupationView]]:
         """Major category name -> its occupations, in the catalogue's order."""
         categories = self.registry.reference.categories

@@ -27,4 +27,4 @@ def write_sitemap_page(site: Site) -> None:
                for group, _ in filter_lists(site)]
     pages = sorted((page.title, f"{page.slug}/") for page in site.pages)
     site.render("sitemap.html", "sitemap/index.html", filters=filters, pages=pages,
-                occupations=len(site.directory.occupations))
+                occupations=site.directory.occupation_count)

@@ -179,15 +179,22 @@ class CachedOutput(Output):
         for name, data in made.items():
             self.write(f"{folder}/{name}", data, key)
 
-    def parts(self, name: str, make_groups: Callable[[list[list]], list], items: list, groups: int = GROUPS) -> list:
-        """The last build's part of each group whose items and place are the same; the others
-        from one call of ``make_groups`` with the missing groups. The table of parts is stored
-        again at once and let go: one stage makes one file of a name, and large files' parts
-        would otherwise stay in memory to the end of the build."""
-        memo = self.store.memo(name)
+    def group_keys(self, name: str, make_groups: Callable, items: list, groups: int) -> tuple[list[list], list]:
+        """The items cut into groups (:func:`grouped`), and each group's key: its items and place."""
         cut = grouped(items, groups)
         keys = [self.key(name, make_groups.__qualname__, start, group)
                 for start, group in zip(range(0, len(items), len(cut[0]) if cut else 1), cut)]
+        return cut, keys
+
+    def parts(self, name: str, make_groups: Callable[[list[list]], list], items: list, groups: int = GROUPS) -> list:
+        return self.keyed_parts(name, make_groups, *self.group_keys(name, make_groups, items, groups))
+
+    def keyed_parts(self, name: str, make_groups: Callable, cut: list[list], keys: list) -> list:
+        """The last build's part of each group whose key is the same; the others from one call
+        of ``make_groups`` with the missing groups. The table of parts is stored again at once
+        and let go: one stage makes one file of a name, and large files' parts would otherwise
+        stay in memory to the end of the build."""
+        memo = self.store.memo(name)
         parts = [memo.get(key) if key is not None else None for key in keys]
         missing = [index for index, part in enumerate(parts) if part is None]
         for index, part in zip(missing, make_groups([cut[index] for index in missing]) if missing else ()):
@@ -199,9 +206,10 @@ class CachedOutput(Output):
 
     def joined(self, relpath: str, name: str, make_groups: Callable, items: list, join: Callable, inputs: tuple,
                groups: int = GROUPS) -> None:
-        key = self.key(relpath, make_groups.__qualname__, join.__qualname__, items, inputs)
+        cut, keys = self.group_keys(name, make_groups, items, groups)  # which cover every item
+        key = None if None in keys else self.key(relpath, make_groups.__qualname__, join.__qualname__, keys, inputs)
         if not self.kept(relpath, key):
-            self.write(relpath, join(self.parts(name, make_groups, items, groups), *inputs), key)
+            self.write(relpath, join(self.keyed_parts(name, make_groups, cut, keys), *inputs), key)
 
     def kept(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key and
