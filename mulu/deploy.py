@@ -121,7 +121,8 @@ def steps(plan: Plan) -> list[Step]:
     files (under new names: no page loads them yet); new pages, which load only theme files and
     link to pages (and an organisation's page to its JSON, which follows in the next step, before
     any changed list or page links to the new page); new data, which may name the new pages;
-    changed data; then the changed pages, which may load all of these. Deleting what is no longer built comes after (:func:`run`)."""
+    changed data; then the changed pages, which may load all of these. Deleting what is no longer
+    built comes after (:func:`run`)."""
     new_pages = [path for path in plan.new if is_page(path)]
     changed_pages = [path for path in plan.changed if is_page(path)]
     return [step for step in (

@@ -17,21 +17,10 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
-# The placeholder images the project ships: a bureau replaces them with the official files.
 # The footer and metadata partials every page and receipt shares.
 TEMPLATES = Path(__file__).parent / "templates"
 PLACEHOLDER = Markup('<span class="placeholder">〔示例占位：上线前填写 {}〕</span>')
-
-
-def filled(value, key: str) -> Markup:
-    """A setting's value, or, while a bureau has not filled it in, a marked placeholder naming it.
-    A global of the templates (:data:`TEMPLATE_GLOBALS`) rather than an imported macro: Jinja
-    compares all the globals with the importing page's on every import, which every page's
-    footer would pay for."""
-    return escape(value) if value else PLACEHOLDER.format(key)
-
-
-TEMPLATE_GLOBALS = {"filled": filled}
+# The placeholder images the project ships: a bureau replaces them with the official files.
 PLACEHOLDER_MARK = "theme/marks/gov-mark-placeholder.svg"
 PLACEHOLDER_EMBLEM = "theme/marks/psb-emblem-placeholder.svg"
 IMAGE_TYPES = (".svg", ".png", ".gif", ".jpg", ".jpeg")
@@ -165,6 +154,17 @@ class Government:
     def page_url(self, path: str) -> str:
         """The public address of a site path such as ``org/X/`` ("" without MULU_SITE_URL)."""
         return f"{self.site_url}/{path}" if self.site_url else ""
+
+
+def filled(value, key: str) -> Markup:
+    """A setting's value, or, while a bureau has not filled it in, a marked placeholder naming it.
+    A global of the templates (:data:`TEMPLATE_GLOBALS`) rather than an imported macro: Jinja
+    compares all the globals with the importing page's on every import, which every page's
+    footer would pay for."""
+    return escape(value) if value else PLACEHOLDER.format(key)
+
+
+TEMPLATE_GLOBALS = {"filled": filled}
 
 
 def government(settings: dict) -> Government:

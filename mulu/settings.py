@@ -126,7 +126,12 @@ def date_list(key: str, values) -> tuple[dt.date, ...]:
 def load_settings(conf: str | Path = "pelicanconf.py") -> dict:
     """Read the MULU_* settings (and the site's name, which receipts show) from a Pelican
     settings file (defaults when it is absent)."""
-    values, root = read_settings(conf)
+    return settings_of(*read_settings(conf))
+
+
+def settings_of(values: dict, root: Path) -> dict:
+    """A settings file's names as :func:`load_settings` gives them: its MULU_* settings checked
+    (defaults filled in), the folder its paths are relative to, and the site's name."""
     settings = check_settings({k: v for k, v in values.items() if k.startswith("MULU_")}, root)
     settings["ROOT"] = root
     settings["SITENAME"] = values.get("SITENAME", "")

@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from mulu.government import problems
-from mulu.settings import DEFAULTS, SettingsError, check_settings, read_settings
+from mulu.settings import DEFAULTS, SettingsError, read_settings, settings_of
 
 from .common import EXIT_OK, EXIT_USAGE, fail
 
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
         return fail(f"共 {len(lines)} 项设置缺失或有误，未构建，未写入任何文件。请按 docs/deploy.md"
                     f"「上线前必须填写的设置」填写后重新运行 invoke publish。", EXIT_USAGE)
     try:
-        check_settings({key: value for key, value in values.items() if key.startswith("MULU_")}, root)  # as the build will
+        settings_of(values, root)  # every other setting, as the build will check them
     except SettingsError as exc:
         return fail(f"设置错误：{exc}", EXIT_USAGE)
     return EXIT_OK

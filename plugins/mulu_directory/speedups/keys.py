@@ -43,7 +43,8 @@ def digest(*parts: bytes | str) -> bytes:
 
 
 KEYERS: dict[type, Callable[[object], bytes]] = {}
-MANY: set[type] = set()  # kinds whose values many outputs are made from (see :func:`register`)
+# Kinds whose values many outputs are made from (see :func:`register`): each kind's keyer, framed.
+MANY: dict[type, Callable[[object], bytes]] = {}
 # Encodings of values that many outputs are made from, made once per build by id: those of the
 # kinds in MANY (an organisation's entry is on its own pages, on lists, on occupation pages), a
 # large tuple (the numbering of the occupations in every verification file) and a frozen
@@ -75,7 +76,7 @@ def register(kind: type, keyer: Callable[[object], bytes], many: bool = False) -
     value and build (for values that many outputs are made from)."""
     KEYERS[kind] = keyer
     if many:
-        MANY.add(kind)
+        MANY[kind] = lambda value: framed(keyer(value))
 
 
 def encoded(value) -> bytes:
@@ -100,7 +101,8 @@ def encode(value, out: bytearray) -> None:
     kind = type(value)
     keyer = KEYERS.get(kind)
     if keyer is not None:
-        out += keyed(value, keyer) if kind in MANY else framed(keyer(value))
+        framing = MANY.get(kind)
+        out += shared(value, framing) if framing else framed(keyer(value))
     elif kind is str or kind is Markup:
         put(out, b"s", value.encode("utf-8", "surrogatepass"))
     elif kind is list or (kind is tuple and len(value) <= LARGE_TUPLE):
@@ -114,7 +116,7 @@ def encode(value, out: bytearray) -> None:
     elif kind is bytes:
         put(out, b"b", value)
     elif kind is tuple:
-        out += shared(value, lambda: encoded(list(value)))
+        out += shared(value, lambda value: encoded(list(value)))
     elif kind is set or kind is frozenset:
         encode_items(sorted(value, key=repr), out, b"(")
     else:
@@ -123,15 +125,6 @@ def encode(value, out: bytearray) -> None:
 
 def framed(key: bytes) -> bytes:
     return b"k" + len(key).to_bytes(SIZE, "little") + key
-
-
-def keyed(value, keyer: Callable[[object], bytes]) -> bytes:
-    """:func:`shared` for a value of a kind in MANY, without a function made for each."""
-    known = ENCODED.get(id(value))
-    if known is None:
-        known = ENCODED[id(value)] = framed(keyer(value))
-        HELD[id(value)] = value
-    return known
 
 
 def encode_dict(value: dict, out: bytearray) -> None:
@@ -155,20 +148,20 @@ def encode_dataclass(value, kind: type, out: bytearray) -> None:
         raise Unkeyable(f"{kind.__module__}.{kind.__qualname__}")
     names, frozen = shape
 
-    def fields() -> bytes:
+    def fields(value) -> bytes:
         material = bytearray()
         put(material, b"c", f"{kind.__module__}.{kind.__qualname__}".encode())
         encode_items([getattr(value, name) for name in names], material, b"[")
         return bytes(material)
 
-    out += shared(value, fields) if frozen else fields()
+    out += shared(value, fields) if frozen else fields(value)
 
 
-def shared(value, make: Callable[[], bytes]) -> bytes:
-    """The value's encoding, made the first time the build meets it."""
+def shared(value, make: Callable[[object], bytes]) -> bytes:
+    """The value's encoding, ``make(value)`` the first time the build meets it."""
     known = ENCODED.get(id(value))
     if known is None:
-        known = ENCODED[id(value)] = make()
+        known = ENCODED[id(value)] = make(value)
         HELD[id(value)] = value
     return known
 
@@ -181,11 +174,12 @@ def encode_items(items, out: bytearray, tag: bytes) -> None:
     kind = type(items[0])
     keyer = KEYERS.get(kind)
     if keyer is not None and len(set(map(type, items))) == 1:  # one kind of keyed item: no dispatch
-        if kind in MANY:
+        framing = MANY.get(kind)
+        if framing:
             try:  # each met before: joined in C
                 out += b"".join(map(ENCODED.__getitem__, map(id, items)))
             except KeyError:
-                out += b"".join([keyed(item, keyer) for item in items])
+                out += b"".join([shared(item, framing) for item in items])
         else:
             out += b"".join(map(framed, map(keyer, items)))
         return
