@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from mulu.reference import Reference
-from mulu.sample import generate
+from mulu.sample import NON_BMP_NAME, generate
 from mulu.schema import HISTORY_FIELDS, REGISTRY_FIELDS
 from mulu.settings import load_settings
 from mulu.store import write_pair
@@ -46,3 +49,37 @@ def filed_on(folder: Path, day: str) -> dict[str, str]:
     two (the fixture registry gives those hostile names)."""
     return next(row for row in read_rows(folder / "registry.csv")[2:]
                 if row["status"] == "已备案" and row["valid_from"] <= day <= row["valid_until"])
+
+
+@dataclass(frozen=True)
+class Searched:
+    """An organisation a query naming it must find first, as people type it."""
+
+    name: str
+    word: str  # the two characters before 职业 in its name: no other name has both
+    filing_no: str
+    credit_code: str
+    phone: str
+
+
+def searched_org(rows: list[dict[str, str]]) -> Searched:
+    """The first filed organisation of the rows named ``<city>＋a two-character word＋职业技能培训有限公司``
+    where no other name has both the word and 职业, and no other organisation its phone number or
+    the first ten characters of its credit code (the one the generator names outside the BMP has
+    its own queries)."""
+    names = [row["name"] for row in rows]
+    numbers = Counter(row["phone"].split("-")[-1] for row in rows)
+    starts = Counter(row["credit_code"][:10] for row in rows)
+    for row in rows:
+        shape = re.fullmatch(re.escape(SETTINGS["MULU_CITY_SHORT"]) + r"(..)职业技能培训有限公司", row["name"])
+        if (shape and row["name"] != NON_BMP_NAME and row["status"] == "已备案" and row["filing_no"]
+                and numbers[row["phone"].split("-")[-1]] == 1 and starts[row["credit_code"][:10]] == 1
+                and sum(shape[1] in name and "职业" in name for name in names) == 1):
+            return Searched(row["name"], shape[1], row["filing_no"], row["credit_code"], row["phone"])
+    raise LookupError("no organisation of the rows can be searched for by a word of its own")
+
+
+def holding(rows: list[dict[str, str]], title: str) -> set[str]:
+    """The names of the organisations holding an occupation (or work type) of that title."""
+    return {row["name"] for row in rows
+            if any(title in entry.split(":")[0].split(" ", 1)[1].split("/") for entry in row["occupations"].split(";"))}

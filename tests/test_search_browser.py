@@ -9,10 +9,13 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from mulu.reference import Reference
+from mulu.sample import NON_BMP_NAME, generate
 from mulu.search import fetched_for
-from mulu.sample import generate
 from mulu.settings import load_settings, resolve
 from mulu.store import write_pair
+from registry_files import filed_on, holding, searched_org
+
+from conftest import SAMPLE_DAY, sample_rows
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,23 +42,28 @@ def first_names(page, count):
     return page.locator("#search-results .result-name").all_text_contents()[:count]
 
 
-QUERIES = [
-    ("华东职业", "上海华东职业技能培训有限公司"),
-    ("S000031000012", "上海鼎新健康管理集团有限公司"),
-    ("91310106633896943T", "上海华东职业技能培训有限公司"),
-    ("021-69222443", "上海华东职业技能培训有限公司"),
-    ("上海𠮷祥", "上海𠮷祥职业技能培训有限公司"),
-    ("𠮷", "上海𠮷祥职业技能培训有限公司"),
-    ("华东职业技能培训x", "上海华东职业技能培训有限公司"),
-    ("浦东 养老护理", "上海正元文化传播集团有限公司"),
-]
+# Queries as people type them, and which organisations the first result may be: made from the
+# sample's rows and ``one`` organisation, which a query naming it must find first.
+QUERIES = {
+    "word of a name": lambda rows, one: (f"{one.word}职业", {one.name}),
+    "filing number": lambda rows, one: (one.filing_no, {one.name}),
+    "credit code": lambda rows, one: (one.credit_code, {one.name}),
+    "phone": lambda rows, one: (one.phone, {one.name}),
+    "name outside the BMP": lambda rows, one: ("上海𠮷祥", {NON_BMP_NAME}),
+    "character outside the BMP": lambda rows, one: ("𠮷", {NON_BMP_NAME}),
+    "a letter too many": lambda rows, one: (f"{one.word}职业技能培训x", {one.name}),
+    "district and occupation": lambda rows, one: (
+        "浦东 养老护理", {row["name"] for row in rows if row["district"] == "浦东新区"} & holding(rows, "养老护理员")),
+}
 
 
-@pytest.mark.parametrize("query, first", QUERIES, ids=[q for q, _ in QUERIES])
-def test_typed_query_finds_the_organisation_first(page, query, first):
+@pytest.mark.parametrize("kind", QUERIES)
+def test_typed_query_finds_the_organisation_first(page, kind):
+    rows = sample_rows()
+    query, firsts = QUERIES[kind](rows, searched_org(rows))
     type_query(page, query)
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
-    assert first_names(page, 1) == [first]
+    assert firsts and first_names(page, 1)[0] in firsts
 
 
 def test_occupation_query_shows_the_matching_occupation_and_a_status(page):
@@ -109,13 +117,14 @@ def test_keyboard_only_from_the_home_page(browser, site_url):
     page.keyboard.press("Tab")  # skip link
     while page.evaluate("document.activeElement.id") != "q":
         page.keyboard.press("Tab")
-    page.keyboard.type("华东职业")
+    one = searched_org(sample_rows())
+    page.keyboard.type(f"{one.word}职业")
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
-    assert first_names(page, 1) == ["上海华东职业技能培训有限公司"]
+    assert first_names(page, 1) == [one.name]
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=*")
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
-    assert first_names(page, 1) == ["上海华东职业技能培训有限公司"]
+    assert first_names(page, 1) == [one.name]
     page.close()
 
 
@@ -129,18 +138,19 @@ def test_without_javascript_the_form_opens_the_list_of_organisations(browser, si
     context.close()
 
 
-def test_a_certificate_number_leads_to_its_verification(browser, site_url):
+def test_a_certificate_number_leads_to_its_verification(browser, site_url, sample_files):
     """A 22-character certificate number typed in the home search box opens /verify/ for it."""
+    issuer = filed_on(sample_files, SAMPLE_DAY)
     page = browser.new_page()
     page.goto(f"{site_url}/")
-    certificate = "S000031000087" + "24" + "3" + "000123"
+    certificate = issuer["filing_no"] + "24" + "3" + "000123"
     page.fill("#q", certificate[:11] + " " + certificate[11:])  # as printed, with a space
     link = page.locator("#search-results a", has_text="核验证书")
     link.wait_for()
     assert link.get_attribute("href").endswith(f"/verify/?cert={certificate}")
     page.press("#q", "Enter")
     page.wait_for_url(f"**/verify/?cert={certificate}")
-    page.locator("#certificate-result").filter(has_text="上海卓越技师学院").wait_for()
+    page.locator("#certificate-result").filter(has_text=issuer["name"]).wait_for()
     page.close()
 
 

@@ -16,9 +16,11 @@ from lunr.builder import Builder
 from mulu.jsonio import compact_json_bytes
 from mulu.search import index as search_index
 from mulu.search import shards
+from mulu.sample import NON_BMP_NAME
 from mulu.search.query import load_index, lunr_search, search
 from mulu.settings import load_settings
 from mulu.validate import load_registry
+from registry_files import read_rows, searched_org
 
 ROOT = Path(__file__).parent.parent
 LUNR_CLI = ROOT / "tests" / "js" / "lunr-cli.js"
@@ -136,36 +138,51 @@ def with_occupation(orgs, name):
     return {org.name for org in orgs if any(name in (g.name, g.work_type) for g in org.grants)}
 
 
-# (query, what the first results must be) for every kind of query people type.
-QUERIES = [
-    ("华东职业", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("上海华东职业技能培训有限公司", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("养老护理员", lambda orgs: with_occupation(orgs, "养老护理员")),
-    ("电工", lambda orgs: with_occupation(orgs, "电工")),
-    ("维修电工", lambda orgs: with_occupation(orgs, "维修电工")),
-    ("6-31-01-03", lambda orgs: with_occupation(orgs, "电工")),
-    ("浦东 养老护理", lambda orgs: {o.name for o in orgs if o.district == "浦东新区"} & with_occupation(orgs, "养老护理员")),
-    ("上海电工", lambda orgs: with_occupation(orgs, "电工")),
-    ("S000031000012", lambda orgs: ["上海鼎新健康管理集团有限公司"]),
-    ("s00003100001", lambda orgs: {o.name for o in orgs if o.filing_no.startswith("S00003100001")}),
-    ("91310106633896943T", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("9131010663", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("021-69222443", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("69222443", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("静安 环城路", lambda orgs: {o.name for o in orgs if o.district == "静安区" and "环城路" in o.address}),
-    ("上海𠮷祥", lambda orgs: ["上海𠮷祥职业技能培训有限公司"]),
-    ("𠮷", lambda orgs: ["上海𠮷祥职业技能培训有限公司"]),
-    ("华东职业技能培训x", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("华东职业学技能", lambda orgs: ["上海华东职业技能培训有限公司"]),
-    ("养老护理理员", lambda orgs: with_occupation(orgs, "养老护理员")),
-    ("ＳＯ", lambda orgs: []),
-]
+# Every kind of query people type: the query and what the first results must be, made from the
+# sample's organisations and ``one`` of them, which a query naming it must find first
+# (registry_files.searched_org).
+QUERIES = {
+    "word of a name": lambda orgs, one: (f"{one.word}职业", [one.name]),
+    "whole name": lambda orgs, one: (one.name, [one.name]),
+    "occupation": lambda orgs, one: ("养老护理员", with_occupation(orgs, "养老护理员")),
+    "short occupation": lambda orgs, one: ("电工", with_occupation(orgs, "电工")),
+    "work type": lambda orgs, one: ("维修电工", with_occupation(orgs, "维修电工")),
+    "occupation code": lambda orgs, one: ("6-31-01-03", with_occupation(orgs, "电工")),
+    "district and occupation": lambda orgs, one: (
+        "浦东 养老护理", {o.name for o in orgs if o.district == "浦东新区"} & with_occupation(orgs, "养老护理员")),
+    "city and occupation": lambda orgs, one: ("上海电工", with_occupation(orgs, "电工")),
+    "filing number": lambda orgs, one: (one.filing_no, [one.name]),
+    "start of filing numbers in lower case": lambda orgs, one: (
+        "s00003100001", {o.name for o in orgs if o.filing_no.startswith("S00003100001")}),
+    "credit code": lambda orgs, one: (one.credit_code, [one.name]),
+    "start of a credit code": lambda orgs, one: (one.credit_code[:10], [one.name]),
+    "phone": lambda orgs, one: (one.phone, [one.name]),
+    "phone without area code": lambda orgs, one: (one.phone.split("-")[-1], [one.name]),
+    "district and road": lambda orgs, one: (
+        "静安 环城路", {o.name for o in orgs if o.district == "静安区" and "环城路" in o.address}),
+    "name outside the BMP": lambda orgs, one: ("上海𠮷祥", [NON_BMP_NAME]),
+    "character outside the BMP": lambda orgs, one: ("𠮷", [NON_BMP_NAME]),
+    "a letter too many": lambda orgs, one: (f"{one.word}职业技能培训x", [one.name]),
+    "a character too many": lambda orgs, one: (f"{one.word}职业学技能", [one.name]),
+    "a character twice": lambda orgs, one: ("养老护理理员", with_occupation(orgs, "养老护理员")),
+    "nothing like it": lambda orgs, one: ("ＳＯ", []),
+}
 
 
-@pytest.mark.parametrize("query, expected", QUERIES, ids=[q for q, _ in QUERIES])
-def test_query_finds_the_right_organisations_first(compact, orgs, query, expected):
-    wanted = expected(orgs)
-    assert wanted or query == "ＳＯ"
+@pytest.fixture(scope="module")
+def one(sample_files):
+    return searched_org(read_rows(sample_files / "registry.csv"))
+
+
+@pytest.fixture(scope="module")
+def all_queries(orgs, one):
+    return [make(orgs, one)[0] for make in QUERIES.values()] + ["电", "量子引力", "上海", "职业 技能", "S", "9", "海 电工 员"]
+
+
+@pytest.mark.parametrize("kind", QUERIES)
+def test_query_finds_the_right_organisations_first(compact, orgs, one, kind):
+    query, wanted = QUERIES[kind](orgs, one)
+    assert wanted or kind == "nothing like it"
     assert set(names(orgs, search(compact, query), len(wanted))) == set(wanted)
 
 
@@ -179,21 +196,18 @@ def test_a_query_matching_nothing_finds_nothing(compact):
     assert search(compact, "——") == []
 
 
-ALL_QUERIES = [query for query, _ in QUERIES] + ["电", "量子引力", "上海", "职业 技能", "S", "9", "海 电工 员"]
-
-
-def test_queries_score_and_rank_as_lunr_py_does(compact, lunr_py):
-    for query in ALL_QUERIES:
+def test_queries_score_and_rank_as_lunr_py_does(compact, lunr_py, all_queries):
+    for query in all_queries:
         found, reference = search(compact, query), lunr_search(lunr_py, query)
         assert [ref for ref, _ in found] == [ref for ref, _ in reference], query
         assert [round(score, 6) for _, score in found] == pytest.approx([round(s, 6) for _, s in reference], abs=2e-6)
 
 
-def test_the_page_and_lunr_js_find_the_same_organisations_in_the_same_order(compact, search_dir, tmp_path):
+def test_the_page_and_lunr_js_find_the_same_organisations_in_the_same_order(compact, search_dir, all_queries, tmp_path):
     queries_file, lunr_file = tmp_path / "queries.json", tmp_path / "lunr.json"
-    queries_file.write_text(json.dumps(ALL_QUERIES, ensure_ascii=False), "utf-8")
+    queries_file.write_text(json.dumps(all_queries, ensure_ascii=False), "utf-8")
     lunr_file.write_bytes(compact_json_bytes(search_index.lunr_index(compact)))
-    expected = [[ref for ref, _ in search(compact, query)] for query in ALL_QUERIES]
+    expected = [[ref for ref, _ in search(compact, query)] for query in all_queries]
     assert node("search", search_dir, queries_file) == expected
     assert node("lunr", lunr_file, queries_file) == expected
 

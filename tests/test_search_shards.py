@@ -77,7 +77,8 @@ def queries(registry):
             + [org.filing_no for org in some if org.filing_no] + ["S000031", "S0000310001", "s"]
             + [org.credit_code for org in some[:3]] + [org.credit_code[:8] for org in some[:3]]
             + [org.phone for org in some[:2]] + [org.phone.split("-")[-1][:5] for org in some[:2]]
-            + ["养老护理员", "电工", "6-31-01-03", "浦东 养老护理", "上海电工", "华东职业学技能",
+            + [f"{some[0].name[2:6]}学{some[0].name[6:8]}"]  # a name with a character too many
+            + ["养老护理员", "电工", "6-31-01-03", "浦东 养老护理", "上海电工",
                "电", "海", "上", "𠮷", "0", "9", "量子引力", "——"])
 
 

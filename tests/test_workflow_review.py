@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from mulu.receipt import render_receipt
-from workflow_support import ANCHOR, APPLICANT, REFERENCE, SETTINGS, Files
+from workflow_support import ANCHOR, APPLICANT, APPLICATION, REFERENCE, SETTINGS, Files
 
 DAY = ("--date", "2026-12-08")
 
@@ -47,7 +47,7 @@ def test_review_summarises_the_branch(branch):
     assert result.returncode == 0, result.stderr
     summary = result.stdout
     assert "## 目录变更摘要（与 `HEAD` 相比）" in summary
-    assert "### 新增机构（1）" in summary and "上海申江焊接技术有限公司" in summary and "焊工（6-18-02-04，五级至三级）" in summary
+    assert "### 新增机构（1）" in summary and APPLICATION["name"] in summary and "焊工（6-18-02-04，五级至三级）" in summary
     assert f"**{notice.name}**（{notice.credit_code}）：公示中 → **已备案**，备案编号 S000031" in summary
     assert f"**{others[0].name}**（{others[0].credit_code}）：已备案 → **已移出**，评价过程弄虚作假（沪人社职〔2026〕302号）" in summary
     assert f"**{filed.name}**（{filed.credit_code}）：新增 养老护理员（4-10-01-05，五级至三级）" in summary
