@@ -110,6 +110,24 @@ def test_switched_off_or_on_a_rebuild_leaves_what_a_clean_build_with_the_switch_
         assert tree(site) == tree(clean[switch])
 
 
+def test_a_page_a_build_cut_short_wrote_without_its_copies_gets_them_from_the_next_build(fixture_files, tmp_path):
+    """Copies are made in batches after their pages: a build stopped in between leaves pages
+    whose copies are the last build's, and the next build, finding those pages as it makes them,
+    must still replace the copies."""
+    later = "2027-06-30"
+    clean = tmp_path / "clean"
+    build(clean, fixture_files, later)
+    site = tmp_path / "site"
+    build(site, fixture_files, SAMPLE_DAY)
+    before = tree(site)
+    pages = [path for path, data in tree(clean).items() if path.endswith(".html") and before.get(path) != data]
+    assert pages
+    for path in pages:  # what the build cut short had written
+        shutil.copyfile(clean / path, site / path)
+    build(site, fixture_files, later)
+    assert tree(site) == tree(clean)
+
+
 def test_the_switch_takes_only_true_or_false():
     with pytest.raises(SettingsError, match="MULU_PRECOMPRESS 必须是 True 或 False"):
         check_settings({"MULU_PRECOMPRESS": "yes"})

@@ -96,7 +96,7 @@ class Output:
             stat = None
         if stat is not None and stat.st_size == len(data) and same_bytes(target, data):
             self.unchanged += 1
-            if self.copies_unknown:
+            if not self.copies_known(relpath, stat):
                 precompress.settle(self.folder, relpath, data)
         else:
             stat = write_bytes(target, data)
@@ -109,11 +109,21 @@ class Output:
             raise DuplicateOutput(f"构建时重复写入 {relpath}")
         self.written[relpath] = size
 
+    def copies_known(self, relpath: str, stat: os.stat_result) -> bool:
+        """Whether a file found as it should be has its copies as this build's setting makes them."""
+        return not self.copies_unknown
+
     def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         """Nothing to remember without a cache."""
 
+    def flush(self) -> None:
+        """Make the compressed copies still due (:mod:`.precompress` makes them in batches): before
+        this process forks, reports or finishes."""
+        precompress.flush()
+
     def report(self) -> tuple:
         """What this process wrote, for the process that takes it over (:meth:`take_over`)."""
+        self.flush()
         return self.written, self.unchanged
 
     def take_over(self, report: tuple) -> None:
@@ -130,6 +140,7 @@ class Output:
 
     def finish(self) -> int:
         """After the build: the number of files of earlier builds deleted (none without a cache)."""
+        self.flush()
         return 0
 
 
@@ -235,6 +246,12 @@ class CachedOutput(Output):
         self.keyed[relpath] = previous
         self.unchanged += 1
 
+    def copies_known(self, relpath: str, stat: os.stat_result) -> bool:
+        """Only if the last build left the file so: a build cut short may have written it and not
+        its copies."""
+        previous = self.previous.get(relpath)
+        return super().copies_known(relpath, stat) and previous is not None and previous[1:] == (stat.st_size, stat.st_mtime_ns)
+
     def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
 
@@ -251,6 +268,7 @@ class CachedOutput(Output):
 
     def finish(self) -> int:
         """Delete what the last build wrote and this one did not; remember this build's files."""
+        self.flush()
         gone = sorted(self.previous.keys() - self.written.keys())
         for relpath in gone:
             remove_with_empty_parents(self.folder, relpath)

@@ -156,6 +156,7 @@ def run_jobs(site, jobs: list[Callable], processes: int) -> None:
             job(site)
         return site.output.report()
 
+    site.output.flush()  # nothing left for both processes to do
     worker = Forked(work)
     try:
         for job in queue:
