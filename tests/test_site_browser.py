@@ -118,6 +118,36 @@ def has_level(entry: str, level: int) -> bool:
     return level in parse_levels(entry.rsplit(":", 1)[1])[0]
 
 
+def test_an_occupation_page_shows_the_organisations_of_the_level_chosen(browser, site_url):
+    context, page, problems = open_page(browser, site_url, PAGE_TYPES["occupation"], 1280)
+    rows = page.locator("#holders tbody tr")
+    everyone = rows.count()
+    third = page.locator("#holders tbody tr[data-levels~='3']")
+    holding = third.count()
+    assert 0 < holding < everyone
+    page.get_by_label("只看可评价此等级的机构").select_option(label="三级/高级工")
+    expect(page.locator("#holders tbody tr:visible")).to_have_count(holding)
+    assert all(third.nth(i).is_visible() for i in range(holding))
+    expect(page.locator("#level-filter .filter-result")).to_have_text(f"可评价三级/高级工的机构 {holding} 个")
+    expect(page.locator(".level-counts")).to_contain_text(f"三级/高级工{holding} 个机构")
+    assert page.url.endswith("?level=3")
+    page.reload()  # the address keeps the choice
+    expect(page.locator("#holders tbody tr:visible")).to_have_count(holding)
+    page.get_by_label("只看可评价此等级的机构").select_option(label="全部等级")
+    expect(page.locator("#holders tbody tr:visible")).to_have_count(everyone)
+    assert problems == []
+    context.close()
+
+
+def test_without_javascript_an_occupation_page_lists_every_organisation_and_no_filter(browser, site_url):
+    context, page, _ = open_page(browser, site_url, PAGE_TYPES["occupation"] + "?level=3", 1280, javascript=False)
+    assert not page.locator("#level-filter").is_visible()
+    rows = page.locator("#holders tbody tr")
+    assert rows.count() > page.locator("#holders tbody tr[data-levels~='3']").count()
+    assert all(rows.nth(i).is_visible() for i in range(rows.count()))
+    context.close()
+
+
 def test_the_home_search_without_javascript_leads_to_the_list(browser, site_url):
     context, page, _ = open_page(browser, site_url, "/", 360, False)
     page.get_by_label("搜索机构").fill(sample_rows()[5]["name"])

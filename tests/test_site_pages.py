@@ -79,19 +79,23 @@ def test_grant_levels_are_named_in_full(built_site):
     assert "五级/初级工、四级/中级工、三级/高级工" in page
 
 
-def test_an_occupation_page_lists_who_may_evaluate_each_level(built_site):
+def test_an_occupation_page_lists_each_organisation_once_with_the_levels_it_may_evaluate(built_site):
     code = "6-31-01-03"  # 电工
     page = read(built_site, f"occupation/{code}/index.html")
-    section = page[page.index('id="level-3"'):]
-    section = section[: section.index("</section>")]
-    listed = set(org_links(section))
-    expected = set()
+    table = page[page.index('id="holders"'):]
+    table = table[: table.index("</table>")]
+    listed = {org: set(map(int, levels.split())) for levels, org in
+              re.findall(r'<tr data-levels="([0-9 ]+)"><td><a href="/org/([0-9A-Z]{18})/">', table)}
+    expected = {}
     for row in sample_rows():
         record = json.loads(read(built_site, f"org/{row['credit_code']}.json"))
-        grants = [g for g in record["occupations"] if g["code"] == code and 3 in g["levels"]]
-        if grants and record["status"] in ("有效", "即将到期"):
-            expected.add(row["credit_code"])
+        for grant in record["occupations"]:
+            if grant["code"] == code and record["status"] in ("有效", "即将到期"):
+                expected[row["credit_code"]] = set(grant["levels"])
     assert expected and listed == expected
+    assert len(org_links(table)) == len(expected)  # once each
+    third = sum(3 in levels for levels in expected.values())
+    assert f"<dt>三级/高级工</dt><dd>{third} 个机构</dd>" in page
     assert f'href="/occupation/{code}/"' in read(built_site, "occupations/index.html")
 
 

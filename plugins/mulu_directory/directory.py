@@ -34,6 +34,9 @@ LATEST_CHANGES = 10
 BADGE = '<span class="badge badge-{}" data-status="{}" data-valid-from="{}" data-valid-until="{}">{}</span>'
 LINK = '<a href="{}">{}</a>'
 ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"  # name, type, district, levels, status
+# An occupation page's row: its levels (for the level filter), name, levels, work type, district,
+# end of the filing period, status.
+HOLDER_ROW = '<tr data-levels="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 
 
 def html(template: str, *values) -> Markup:
@@ -112,24 +115,37 @@ class Holder:
     entry: Entry
     grant: Grant
 
+    @property
+    def row(self) -> Markup:
+        """Its row of the occupation page's table. Made for each page as it is rendered, not kept:
+        kept, the rows of every occupation would stay in memory to the end of the build."""
+        entry, grant = self.entry, self.grant
+        return html(HOLDER_ROW, " ".join(map(str, grant.levels)), entry.link, entry.levels_text(grant.levels),
+                    grant.work_type or "—", entry.org.district, entry.org.valid_until or "", entry.badge)
+
 
 @dataclass
 class OccupationView:
     code: str
     title: str
     major_code: str
-    by_level: dict[int, list[Holder]] = field(default_factory=dict)  # evaluating now, per level
+    evaluating: list[Holder] = field(default_factory=list)  # may evaluate now
     pending: list[Holder] = field(default_factory=list)  # under notice or not yet valid
     former: list[Holder] = field(default_factory=list)  # expired or removed
 
     @property
     def holders(self) -> list[Holder]:
-        """Every organisation the page lists, once per level it may evaluate."""
-        return [holder for holders in self.by_level.values() for holder in holders] + self.pending + self.former
+        """Every organisation the page lists, once each."""
+        return self.evaluating + self.pending + self.former
 
     @property
     def evaluating_count(self) -> int:
-        return len({id(h.entry) for holders in self.by_level.values() for h in holders})  # one entry per organisation
+        return len(self.evaluating)
+
+    @property
+    def level_counts(self) -> dict[int, int]:
+        """Level -> how many organisations may evaluate it now, highest skill (1) first."""
+        return dict(sorted(Counter(level for holder in self.evaluating for level in holder.grant.levels).items()))
 
 
 def describe_grants(before: list[Grant], after: list[Grant], levels_text) -> list[str]:
@@ -246,14 +262,11 @@ class Directory:
                     view = views[grant.code] = OccupationView(grant.code, occupation.title, occupation.major_code)
                 holder = Holder(entry, grant)
                 if entry.status in EVALUATING:
-                    for level in grant.levels:
-                        view.by_level.setdefault(level, []).append(holder)
+                    view.evaluating.append(holder)
                 elif entry.status in (NOTICE, NOT_YET_VALID):
                     view.pending.append(holder)
                 else:
                     view.former.append(holder)
-        for view in views.values():
-            view.by_level = dict(sorted(view.by_level.items()))
         return dict(sorted(views.items()))
 
     @cached_property
