@@ -77,8 +77,9 @@ class Entry:
 
     @cached_property
     def data_date(self) -> dt.date:
-        """When its data last changed: its latest ledger event (its own pages' date)."""
-        return max(map(attrgetter("date"), self.org.events))
+        """When its data last changed: its latest ledger event (its own pages' date), the last of
+        its events, which validation keeps in the order of their dates."""
+        return self.org.events[-1].date
 
     @property
     def status_slug(self) -> str:
