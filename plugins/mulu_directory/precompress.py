@@ -4,11 +4,11 @@ for what programs fetch, :data:`FOR_PROGRAMS`), which a web server sends as they
 ratio than it could afford to on the fly.
 
 The site's writer tells Pelican's ``content_written`` receivers of each file whose bytes it wrote,
-and only then: :func:`written` puts the file in the batch whose copies :func:`flush` makes, which
-the writer calls when a batch is full and when its process has written its last file. The build
-cache calls :func:`remove` when it deletes a file no longer built. A copy is the same bytes for the same file in every
-build (gzip's header holds no time and no file name), so a deploy moves it only when its file
-changed. Switched off (``MULU_PRECOMPRESS``), a changed file's copies are
+and only then: :func:`written` puts the file in a batch whose copies are made when it is full or
+when the writer calls :func:`flush` (before forking, and after its last file). The build cache
+calls :func:`remove` when it deletes a file no longer built. A copy is the same bytes for the
+same file in every build (gzip's header holds no time and no file name), so a deploy moves it
+only when its file changed. Switched off (``MULU_PRECOMPRESS``), a changed file's copies are
 removed instead, so that no server ever sends an old copy for a new file. A build whose setting
 differs from the last one's, or that does not know it (without the cache, or for a file not as the
 last build left it), also settles the copies of the files it leaves as they were (:func:`settle`):
