@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,22 @@ def manifest(site):
 
 
 @pytest.fixture(scope="module")
-def queries(registry):
+def filing_prefixes(registry):
+    """The start most filing numbers share (``S000031``: the city's own filings), and a longer
+    one that some dozens share (``S0000310001``)."""
+    numbers = [org.filing_no for org in registry[1].organisations.values() if org.filing_no]
+    broad, narrow = (Counter(number[:length] for number in numbers).most_common(1)[0][0] for length in (7, 11))
+    return broad, narrow
+
+
+@pytest.fixture(scope="module")
+def queries(registry, filing_prefixes):
     """Every kind of query, from this directory's own organisations."""
     settings, found = registry
     orgs = search_index.ranked_organisations(found)
     some = orgs[::397]
     return ([org.name[2:6] for org in some] + [org.name for org in some[:2]]
-            + [org.filing_no for org in some if org.filing_no] + ["S000031", "S0000310001", "s"]
+            + [org.filing_no for org in some if org.filing_no] + [*filing_prefixes, "s"]
             + [org.credit_code for org in some[:3]] + [org.credit_code[:8] for org in some[:3]]
             + [org.phone for org in some[:2]] + [org.phone.split("-")[-1][:5] for org in some[:2]]
             + [f"{some[0].name[2:6]}学{some[0].name[6:8]}"]  # a name with a character too many
@@ -113,15 +123,16 @@ def test_shards_find_what_lunr_py_finds_in_the_whole_index(site, manifest, whole
         assert [ref for ref, _ in found] == [ref for ref, _ in lunr_terms(index, searched(manifest, query))], query
 
 
-def test_a_prefix_thousands_of_codes_share_is_searched_as_a_whole_word(registry, site, manifest, whole):
+def test_a_prefix_thousands_of_codes_share_is_searched_as_a_whole_word(registry, site, manifest, whole, filing_prefixes):
     """So its first query does not fetch every shard of filing numbers."""
-    for broad in ("S000031", "s", "9"):
+    shared, dozens = filing_prefixes
+    for broad in (shared, "s", "9"):
         assert searched(manifest, broad) == [QueryTerm(broad.lower(), prefix=False)]
         assert len(shards.index_files(manifest, searched(manifest, broad))) == 1
-    narrow = searched(manifest, "S0000310001")
-    assert narrow == [QueryTerm("s0000310001", prefix=True)]
+    narrow = searched(manifest, dozens)
+    assert narrow == [QueryTerm(dozens.lower(), prefix=True)]
     orgs = search_index.ranked_organisations(registry[1])
-    starting = {ref for ref, org in enumerate(orgs) if org.filing_no.startswith("S0000310001")}
+    starting = {ref for ref, org in enumerate(orgs) if org.filing_no.startswith(dozens)}
     assert {ref for ref, _ in run(whole, narrow)} == starting and len(starting) > 50
 
 def test_the_page_on_the_shards_finds_what_the_whole_index_finds(site, manifest, whole, queries, tmp_path):
@@ -131,7 +142,7 @@ def test_the_page_on_the_shards_finds_what_the_whole_index_finds(site, manifest,
     assert json.loads(out.stdout) == [[ref for ref, _ in run(whole, searched(manifest, query))] for query in queries]
 
 
-def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
+def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(registry, site, manifest):
     fetched = dict(fetched_for(site, "养老护理员"))
     index = [path for path in fetched if path.startswith("search/index/")]
     shown = [path for path in fetched if path.startswith("search/orgs/")]
@@ -141,7 +152,8 @@ def test_a_query_fetches_only_its_shards_and_the_rows_it_shows(site, manifest):
     assert 1 <= len(named) < len(shards.search_paths(site, manifest)["occupations"]) and "search/facets.json" not in fetched
     assert list(fetched)[:5] == [*(f"theme/js/{name}" for name in PAGE_SCRIPTS), "search/manifest.json"]
     assert all(size > 0 for size in fetched.values())
-    by_number = [path for path, _ in fetched_for(site, "S000031000012")]
+    filing_no = next(org.filing_no for org in search_index.ranked_organisations(registry[1]) if org.filing_no)
+    by_number = [path for path, _ in fetched_for(site, filing_no)]
     assert len([path for path in by_number if path.startswith("search/orgs/")]) == 1
     assert not any(path.startswith("search/occupations/") for path in by_number)
 

@@ -48,7 +48,8 @@ def test_review_summarises_the_branch(branch):
     summary = result.stdout
     assert "## 目录变更摘要（与 `HEAD` 相比）" in summary
     assert "### 新增机构（1）" in summary and APPLICATION["name"] in summary and "焊工（6-18-02-04，五级至三级）" in summary
-    assert f"**{notice.name}**（{notice.credit_code}）：公示中 → **已备案**，备案编号 S000031" in summary
+    filing_no = files.validated().registry.organisations[notice.credit_code].filing_no
+    assert filing_no and f"**{notice.name}**（{notice.credit_code}）：公示中 → **已备案**，备案编号 {filing_no}" in summary
     assert f"**{others[0].name}**（{others[0].credit_code}）：已备案 → **已移出**，评价过程弄虚作假（沪人社职〔2026〕302号）" in summary
     assert f"**{filed.name}**（{filed.credit_code}）：新增 养老护理员（4-10-01-05，五级至三级）" in summary
     assert f"地址 「{others[1].address}」→「上海市黄浦区中山东一路1号」" in summary
