@@ -238,7 +238,7 @@ class CachedOutput(Output):
             stat = os.stat(os.path.join(self.folder, relpath))  # checked for every file: no Path objects
         except FileNotFoundError:
             return False
-        return (stat.st_size, stat.st_mtime_ns) == previous[1:]
+        return as_left(previous, stat)
 
     def keep(self, relpath: str) -> None:
         previous = self.previous[relpath]
@@ -249,8 +249,7 @@ class CachedOutput(Output):
     def copies_known(self, relpath: str, stat: os.stat_result) -> bool:
         """Only if the last build left the file so: a build cut short may have written it and not
         its copies."""
-        previous = self.previous.get(relpath)
-        return super().copies_known(relpath, stat) and previous is not None and previous[1:] == (stat.st_size, stat.st_mtime_ns)
+        return super().copies_known(relpath, stat) and as_left(self.previous.get(relpath), stat)
 
     def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
@@ -275,6 +274,11 @@ class CachedOutput(Output):
         self.store.keep_files(precompress.enabled(),
                               {relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()})
         return len(gone)
+
+
+def as_left(previous: tuple[bytes | None, int, int] | None, stat: os.stat_result) -> bool:
+    """Whether a file's status is the size and time the last build recorded (``previous``)."""
+    return previous is not None and previous[1:] == (stat.st_size, stat.st_mtime_ns)
 
 
 def remove_with_empty_parents(root: Path, relpath: str) -> None:
