@@ -143,9 +143,10 @@ class OccupationView:
     def evaluating_count(self) -> int:
         return len(self.evaluating)
 
-    @property
+    @cached_property
     def level_counts(self) -> dict[int, int]:
-        """Level -> how many organisations may evaluate it now, highest skill (1) first."""
+        """Level -> how many organisations may evaluate it now, highest skill (1) first (the page
+        shows them and offers them in its filter)."""
         return dict(sorted(Counter(level for holder in self.evaluating for level in holder.grant.levels).items()))
 
 
