@@ -53,8 +53,11 @@ MANY: dict[type, Callable[[object], bytes]] = {}
 LARGE_TUPLE = 64
 ENCODED: dict[int, bytes] = {}
 HELD: dict[int, object] = {}
-DATACLASSES: dict[type, tuple[tuple[str, ...], bool] | None] = {}  # field names, frozen
 SIZE = 4  # bytes of every length prefix
+# How a value is encoded, by its exact type: one lookup per value (a build keys tens of thousands
+# of outputs). The plain types' encoders, then those of this build's registered kinds and of the
+# dataclasses and subclasses met (:func:`encoder_for`).
+ENCODERS: dict[type, Callable[[object, bytearray], None]] = {}
 
 
 class Settings(dict):
@@ -68,6 +71,8 @@ def forget() -> None:
     MANY.clear()
     ENCODED.clear()
     HELD.clear()
+    ENCODERS.clear()
+    ENCODERS.update(PLAIN)
     register(Settings, lambda settings: b"")
 
 
@@ -76,7 +81,10 @@ def register(kind: type, keyer: Callable[[object], bytes], many: bool = False) -
     value and build (for values that many outputs are made from)."""
     KEYERS[kind] = keyer
     if many:
-        MANY[kind] = lambda value: framed(keyer(value))
+        frame = MANY[kind] = lambda value: framed(keyer(value))
+        ENCODERS[kind] = lambda value, out: out.extend(shared(value, frame))
+    else:
+        ENCODERS[kind] = lambda value, out: out.extend(framed(keyer(value)))
 
 
 def encoded(value) -> bytes:
@@ -99,28 +107,38 @@ def put(out: bytearray, tag: bytes, data: bytes) -> None:
 
 def encode(value, out: bytearray) -> None:
     kind = type(value)
-    keyer = KEYERS.get(kind)
-    if keyer is not None:
-        framing = MANY.get(kind)
-        out += shared(value, framing) if framing else framed(keyer(value))
-    elif kind is str or kind is Markup:
-        put(out, b"s", value.encode("utf-8", "surrogatepass"))
-    elif kind is list or (kind is tuple and len(value) <= LARGE_TUPLE):
+    (ENCODERS.get(kind) or encoder_for(kind))(value, out)
+
+
+def encode_text(value: str, out: bytearray) -> None:
+    put(out, b"s", value.encode("utf-8", "surrogatepass"))
+
+
+def encode_scalar(value, out: bytearray) -> None:
+    put(out, b"n", repr(value).encode())
+
+
+def encode_day(value, out: bytearray) -> None:
+    put(out, b"d", str(value).encode())
+
+
+def encode_bytes(value: bytes, out: bytearray) -> None:
+    put(out, b"b", value)
+
+
+def encode_list(value: list, out: bytearray) -> None:
+    encode_items(value, out, b"[")
+
+
+def encode_tuple(value: tuple, out: bytearray) -> None:
+    if len(value) <= LARGE_TUPLE:
         encode_items(value, out, b"[")
-    elif isinstance(value, dict):  # a Counter too (the home page's counts)
-        encode_dict(value, out)
-    elif value is None or kind is bool or kind is int or kind is float:
-        put(out, b"n", repr(value).encode())
-    elif kind is dt.date or kind is dt.datetime or isinstance(value, Path):
-        put(out, b"d", str(value).encode())
-    elif kind is bytes:
-        put(out, b"b", value)
-    elif kind is tuple:
-        out += shared(value, lambda value: encoded(list(value)))
-    elif kind is set or kind is frozenset:
-        encode_items(sorted(value, key=repr), out, b"(")
     else:
-        encode_dataclass(value, kind, out)
+        out += shared(value, lambda value: encoded(list(value)))
+
+
+def encode_set(value, out: bytearray) -> None:
+    encode_items(sorted(value, key=repr), out, b"(")
 
 
 def framed(key: bytes) -> bytes:
@@ -131,30 +149,57 @@ def encode_dict(value: dict, out: bytearray) -> None:
     """Its items in its order (which a template iterating over it shows), each key then its value."""
     out += b"{"
     out += len(value).to_bytes(SIZE, "little")
+    encoders = ENCODERS
     for name, item in value.items():
-        if type(name) is str:  # as encode() puts it: every context's keys are
-            put(out, b"s", name.encode("utf-8", "surrogatepass"))
+        if type(name) is str:  # as encode_text puts it: every context's keys are
+            name = name.encode("utf-8", "surrogatepass")
+            out += b"s"
+            out += len(name).to_bytes(SIZE, "little")
+            out += name
         else:
             encode(name, out)
-        encode(item, out)
+        kind = type(item)
+        (encoders.get(kind) or encoder_for(kind))(item, out)
 
 
-def encode_dataclass(value, kind: type, out: bytearray) -> None:
-    if kind not in DATACLASSES:
-        DATACLASSES[kind] = ((tuple(f.name for f in dataclasses.fields(kind)), kind.__dataclass_params__.frozen)
-                             if dataclasses.is_dataclass(kind) else None)
-    shape = DATACLASSES[kind]
-    if shape is None:
+PLAIN: dict[type, Callable[[object, bytearray], None]] = {
+    str: encode_text, Markup: encode_text, dict: encode_dict, list: encode_list, tuple: encode_tuple,
+    dt.date: encode_day, dt.datetime: encode_day, type(None): encode_scalar, bool: encode_scalar,
+    int: encode_scalar, float: encode_scalar, bytes: encode_bytes, set: encode_set, frozenset: encode_set,
+}
+
+
+ENCODERS.update(PLAIN)
+
+
+def encoder_for(kind: type) -> Callable[[object, bytearray], None]:
+    """The encoder of a type that is not plain: a dict's subclass (a Counter, the home page's
+    counts), a path, a dataclass by its fields; remembered for the build."""
+    if issubclass(kind, dict):
+        encoder = encode_dict
+    elif issubclass(kind, Path):
+        encoder = encode_day
+    elif dataclasses.is_dataclass(kind):
+        encoder = dataclass_encoder(kind)
+    else:
         raise Unkeyable(f"{kind.__module__}.{kind.__qualname__}")
-    names, frozen = shape
+    ENCODERS[kind] = encoder
+    return encoder
+
+
+def dataclass_encoder(kind: type) -> Callable[[object, bytearray], None]:
+    names = tuple(field.name for field in dataclasses.fields(kind))
+    title = f"{kind.__module__}.{kind.__qualname__}".encode()
 
     def fields(value) -> bytes:
         material = bytearray()
-        put(material, b"c", f"{kind.__module__}.{kind.__qualname__}".encode())
+        put(material, b"c", title)
         encode_items([getattr(value, name) for name in names], material, b"[")
         return bytes(material)
 
-    out += shared(value, fields) if frozen else fields(value)
+    if kind.__dataclass_params__.frozen:
+        return lambda value, out: out.extend(shared(value, fields))
+    return lambda value, out: out.extend(fields(value))
 
 
 def shared(value, make: Callable[[object], bytes]) -> bytes:
@@ -175,16 +220,18 @@ def encode_items(items, out: bytearray, tag: bytes) -> None:
     keyer = KEYERS.get(kind)
     if keyer is not None and len(set(map(type, items))) == 1:  # one kind of keyed item: no dispatch
         framing = MANY.get(kind)
-        if framing:
-            try:  # each met before: joined in C
-                out += b"".join(map(ENCODED.__getitem__, map(id, items)))
-            except KeyError:
-                out += b"".join([shared(item, framing) for item in items])
-        else:
+        if framing is None:
             out += b"".join(map(framed, map(keyer, items)))
+            return
+        try:  # each met before: joined in C
+            out += b"".join(map(ENCODED.__getitem__, map(id, items)))
+        except KeyError:
+            out += b"".join([shared(item, framing) for item in items])
         return
+    encoders = ENCODERS
     for item in items:
-        encode(item, out)
+        kind = type(item)
+        (encoders.get(kind) or encoder_for(kind))(item, out)
 
 
 def setting_text(value) -> str:
