@@ -5,7 +5,9 @@ ratio than it could afford to on the fly.
 
 The site's writer tells Pelican's ``content_written`` receivers of each file whose bytes it wrote,
 and only then: :func:`written` puts the file in a batch whose copies are made when it is full or
-when the writer calls :func:`flush` (before forking, and after its last file). The build cache
+when the writer calls :func:`flush` (before forking, and after its last file). A file joined
+from parts (a download) is gzipped a piece per part (:func:`.speedups.pieces.gzip_in_pieces`), so
+that the build cache can deflate again only the pieces whose bytes changed. The build cache
 calls :func:`remove` when it deletes a file no longer built. A copy is the same bytes for the
 same file in every build (gzip's header holds no time and no file name), so a deploy moves it
 only when its file changed. Switched off (``MULU_PRECOMPRESS``), a changed file's copies are
@@ -21,11 +23,16 @@ import contextlib
 import os
 import re
 from pathlib import Path
+from typing import Callable
 
 import brotli
 import deflate
 
 from .disk import same_bytes, write_bytes
+from .speedups import pieces
+
+# A file joined from parts: the parts, and how the pieces of its gzip copy are deflated.
+Joined = tuple[list[bytes], Callable[[pieces.Jobs], list[bytes]]]
 
 # Text: what compresses. Downloads already compressed (the workbook) are left alone.
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".csv", ".txt", ".svg"})
@@ -47,12 +54,17 @@ GZIP_LEVEL = 6
 BROTLI_QUALITY = 5
 
 
-def gzipped(data: bytes) -> bytes:
-    """A gzip member with no time and no file name in its header: the same bytes in every build."""
+def gzipped(data: bytes, joined: Joined | None = None) -> bytes:
+    """A gzip member with no time and no file name in its header: the same bytes in every build.
+    A file joined from parts is deflated a piece per part, by the writer's means."""
+    if joined:
+        parts, deflated = joined
+        return pieces.gzip_in_pieces(data, parts, deflated)
     return deflate.gzip_compress(data, GZIP_LEVEL)
 
 
-def brotli_compressed(data: bytes) -> bytes:
+def brotli_compressed(data: bytes, joined: Joined | None = None) -> bytes:
+    """Made whole: the files joined from parts are downloads, which get no brotli copy."""
     return brotli.compress(data, quality=BROTLI_QUALITY, lgwin=brotli_window(len(data)))
 
 
@@ -73,14 +85,14 @@ BATCH_BYTES = 4 << 20
 
 class Batch:
     """Files written whose copies are still to be made: (output folder, relative path, bytes,
-    whether copies as they should be are left untouched)."""
+    whether copies as they should be are left untouched, what a joined file was joined from)."""
 
     def __init__(self):
-        self.files: list[tuple[str, str, bytes, bool]] = []
+        self.files: list[tuple[str, str, bytes, bool, Joined | None]] = []
         self.size = 0
 
-    def add(self, output: str, relpath: str, data: bytes, settled: bool) -> None:
-        self.files.append((output, relpath, data, settled))
+    def add(self, output: str, relpath: str, data: bytes, settled: bool, joined: Joined | None) -> None:
+        self.files.append((output, relpath, data, settled, joined))
         self.size += len(data)
         if self.size >= BATCH_BYTES:
             self.flush()
@@ -88,8 +100,8 @@ class Batch:
     def flush(self) -> None:
         files, self.files, self.size = self.files, [], 0
         for suffix, compress in ENCODINGS.items():
-            for output, relpath, data, settled in files:
-                refresh(output, relpath, data, suffix, compress, settled)
+            for output, relpath, data, settled, joined in files:
+                refresh(output, relpath, data, suffix, lambda data: compress(data, joined), settled)
 
 
 PENDING = Batch()
@@ -106,18 +118,18 @@ def enabled() -> bool:
 def written(path: str, context: dict | None = None) -> None:
     """Pelican's ``content_written`` receiver: ``path`` is a file of the site the writer has just
     written, at ``context["relpath"]`` in the output folder, with the bytes ``context["data"]``
-    (other writers' files are left alone)."""
+    and, for a file joined from parts, ``context["joined"]`` (other writers' files are left alone)."""
     context = context or {}
     relpath = context.get("relpath")
     if relpath is not None:
-        PENDING.add(path[: -len(relpath)], relpath, context["data"], settled=False)
+        PENDING.add(path[: -len(relpath)], relpath, context["data"], False, context.get("joined"))
 
 
-def settle(output: str | Path, relpath: str, data: bytes) -> None:
+def settle(output: str | Path, relpath: str, data: bytes, joined: Joined | None = None) -> None:
     """A file the writer left as it was, whose copies a build of another setting (or one cut
     short) may have made or removed: made as this build's setting says, rewritten only where
     they differ."""
-    PENDING.add(str(output), relpath, data, settled=True)
+    PENDING.add(str(output), relpath, data, True, joined)
 
 
 def flush() -> None:

@@ -11,6 +11,7 @@ this one did not, so that a rebuild leaves the very files a build into an empty 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Callable
@@ -20,6 +21,7 @@ from pelican import signals
 
 from .. import precompress
 from ..disk import same_bytes, write_bytes
+from . import pieces
 from .keys import Unkeyable, digest, encoded
 from .store import Store
 
@@ -83,11 +85,14 @@ class Output:
     def joined(self, relpath: str, name: str, make_groups: Callable, items: list, join: Callable, inputs: tuple,
                groups: int = GROUPS) -> None:
         """A file made from many items: ``join(parts, *inputs)`` of their groups' :meth:`parts`."""
-        self.write(relpath, join(self.parts(name, make_groups, items, groups), *inputs))
+        parts = self.parts(name, make_groups, items, groups)
+        self.write(relpath, join(parts, *inputs), parts=parts)
 
-    def write(self, relpath: str, content: str | bytes, key: bytes | None = None) -> None:
-        """Write a file of the site, once; leave it untouched when its bytes are the same."""
+    def write(self, relpath: str, content: str | bytes, key: bytes | None = None, parts: list | None = None) -> None:
+        """Write a file of the site, once; leave it untouched when its bytes are the same.
+        ``parts``: what the file was joined from, for its copies to be made a piece per part."""
         data = content.encode("utf-8") if isinstance(content, str) else content
+        joined = (parts, self.deflated_pieces(relpath)) if parts else None
         self.record(relpath, len(data))
         target = os.path.join(self.folder, relpath)  # plain os calls: a build writes ~200,000 files
         try:
@@ -97,10 +102,10 @@ class Output:
         if stat is not None and stat.st_size == len(data) and same_bytes(target, data):
             self.unchanged += 1
             if not self.copies_known(relpath, stat):
-                precompress.settle(self.folder, relpath, data)
+                precompress.settle(self.folder, relpath, data, joined)
         else:
             stat = write_bytes(target, data)
-            signals.content_written.send(target, context={"relpath": relpath, "data": data})
+            signals.content_written.send(target, context={"relpath": relpath, "data": data, "joined": joined})
         if key is not None:  # only a keyed file is remembered: its size and time as this build left it
             self.remember(relpath, key, stat)
 
@@ -115,6 +120,10 @@ class Output:
 
     def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         """Nothing to remember without a cache."""
+
+    def deflated_pieces(self, relpath: str) -> Callable[[pieces.Jobs], list[bytes]]:
+        """How the pieces of a joined file's compressed copy are deflated: all of them."""
+        return pieces.deflate_pieces
 
     def flush(self) -> None:
         """Make the compressed copies still due (:mod:`.precompress` makes them in batches): before
@@ -220,7 +229,8 @@ class CachedOutput(Output):
         cut, keys = self.group_keys(name, make_groups, items, groups)  # which cover every item
         key = None if None in keys else self.key(relpath, make_groups.__qualname__, join.__qualname__, keys, inputs)
         if not self.kept(relpath, key):
-            self.write(relpath, join(self.keyed_parts(name, make_groups, cut, keys), *inputs), key)
+            parts = self.keyed_parts(name, make_groups, cut, keys)
+            self.write(relpath, join(parts, *inputs), key, parts)
 
     def kept(self, relpath: str, key: bytes | None) -> bool:
         """True, and the file counted as written, if the last build wrote it from the same key and
@@ -254,6 +264,21 @@ class CachedOutput(Output):
     def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
         self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
 
+    def deflated_pieces(self, relpath: str) -> Callable[[pieces.Jobs], list[bytes]]:
+        """The last build's deflated pieces of the file where their bytes and the bytes before
+        them are the same; the others deflated."""
+        def deflated(jobs: pieces.Jobs) -> list[bytes]:
+            memo = self.store.memo("pieces-" + relpath.replace("/", "-"))
+            keys = list(map(piece_key, *zip(*jobs)))
+            found = [memo.get(key) for key in keys]
+            missing = [index for index, piece in enumerate(found) if piece is None]
+            for index, piece in zip(missing, pieces.deflate_pieces([jobs[index] for index in missing])):
+                found[index] = piece
+                memo.put(keys[index], piece)
+            memo.save()
+            return found
+        return deflated
+
     def report(self) -> tuple:
         return (*super().report(), self.keyed)
 
@@ -274,6 +299,15 @@ class CachedOutput(Output):
         self.store.keep_files(precompress.enabled(),
                               {relpath: self.keyed.get(relpath) or (None, size, 0) for relpath, size in self.written.items()})
         return len(gone)
+
+
+def piece_key(before: bytes, data: bytes) -> bytes:
+    """A deflated piece's key: its bytes and those before it (SHA-256: twice blake2b's speed
+    here, where tens of megabytes are keyed)."""
+    key = hashlib.sha256(len(before).to_bytes(4, "little"))
+    key.update(before)
+    key.update(data)
+    return key.digest()
 
 
 def as_left(previous: tuple[bytes | None, int, int] | None, stat: os.stat_result) -> bool:
