@@ -101,7 +101,7 @@ class Batch:
         files, self.files, self.size = self.files, [], 0
         for suffix, compress in ENCODINGS.items():
             for output, relpath, data, settled, joined in files:
-                refresh(output, relpath, data, suffix, lambda data: compress(data, joined), settled)
+                refresh(output, relpath, data, joined, suffix, compress, settled)
 
 
 PENDING = Batch()
@@ -146,13 +146,14 @@ def compressible(relpath: str) -> bool:
     return os.path.splitext(relpath)[1] in TEXT_SUFFIXES
 
 
-def refresh(output: str, relpath: str, data: bytes, suffix: str, compress, settled: bool) -> None:
-    """Write one compressed copy of a file of the site whose bytes are now ``data``, if it pays;
-    remove it if not, and when precompression is off. ``settled``: a copy already as it should
-    be is left untouched. (Plain os calls: a build does this for tens of thousands of files.)"""
+def refresh(output: str, relpath: str, data: bytes, joined: Joined | None, suffix: str, compress, settled: bool) -> None:
+    """Write one compressed copy of a file of the site whose bytes are now ``data`` (``joined``:
+    the parts it was joined from, if it was), if it pays; remove it if not, and when
+    precompression is off. ``settled``: a copy already as it should be is left untouched.
+    (Plain os calls: a build does this for tens of thousands of files.)"""
     target = os.path.join(output, relpath + suffix)
     wanted = enabled() and compressible(relpath) and (suffix == ".gz" or not FOR_PROGRAMS.fullmatch(relpath))
-    packed = compress(data) if wanted else None
+    packed = compress(data, joined) if wanted else None
     if packed is not None and len(packed) <= len(data) * PAYS:
         if not (settled and same_bytes(target, packed)):
             write_bytes(target, packed)
