@@ -65,6 +65,10 @@ class Entry:
     district_code: str
     levels: tuple[int, ...]  # every level of any grant, from lower to higher skill
     url: str  # the organisation page's address
+    # When its data last changed: its latest ledger event (its own pages' date), the last of its
+    # events, which validation keeps in the order of their dates. Set when made: every list page
+    # takes the latest of its rows'.
+    data_date: dt.date
     levels_text: Callable[[tuple[int, ...]], str] = field(repr=False)  # the reference's
 
     @property
@@ -76,12 +80,6 @@ class Entry:
     @property
     def code(self) -> str:
         return self.org.credit_code
-
-    @cached_property
-    def data_date(self) -> dt.date:
-        """When its data last changed: its latest ledger event (its own pages' date), the last of
-        its events, which validation keeps in the order of their dates."""
-        return self.org.events[-1].date
 
     @property
     def status_slug(self) -> str:
@@ -201,6 +199,7 @@ class Directory:
                 self.districts[org.district],
                 tuple(sorted({level for g in org.grants for level in g.levels}, reverse=True)),
                 f"{siteurl}/org/{org.credit_code}/",
+                org.events[-1].date,
                 reference.levels_text,
             )
             for org in sorted(registry.organisations.values(), key=lambda o: o.name)
