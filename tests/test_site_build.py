@@ -75,6 +75,20 @@ def test_a_build_without_the_cache_neither_reads_nor_changes_it(fixture_files, t
     assert tree(cache) == {**kept, "files.pickle": b"not a pickle"}
 
 
+def test_compiled_templates_are_kept_once_for_the_code_and_settings_of_the_last_build(fixture_files, tmp_path):
+    output = tmp_path / "site"
+    kept = tmp_path / "site.build-cache" / "templates"
+    names = []
+    for title in ("目录", "另一个目录", "另一个目录"):
+        result = pelican(output, f"SITENAME={json.dumps(title)}", data=fixture_files)
+        assert result.returncode == 0, result.stderr
+        names.append({path.name: path.stat().st_mtime_ns for path in kept.iterdir()})
+    assert len(names[0]) >= 5  # every template the site renders, compiled
+    assert not names[0].keys() & names[1].keys()  # another setting: compiled again, the old ones deleted
+    assert names[1] == names[2]  # the same: read back, not compiled (nor written) again
+    assert "另一个目录" in (output / "index.html").read_text(encoding="utf-8")
+
+
 def test_content_written_receivers_hear_of_every_file_written(fixture_files, tmp_path):
     plugins = tmp_path / "plugins"
     (plugins / "recorder").mkdir(parents=True)

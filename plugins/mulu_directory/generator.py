@@ -36,6 +36,7 @@ class DirectoryGenerator(Generator):
         self.site = Site(registry, today, settings, self.env, self.build.output,
                          self.context.get("pages", ()), self.context.get("hidden_pages", ()))
         templating.configure(self.env, registry, settings)
+        self.build.compile_templates(self.env)
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, made once before any output
         supervision.load(self.site)  # checked before any output too, and shared by both processes

@@ -7,7 +7,7 @@ The stages render plainly through :class:`~mulu_directory.site.Site` (``render``
   by the values it is made from, and made again only when its key changed; parts of files made
   from many organisations are kept by groups; what the last build wrote and this one did not is
   deleted. Makers with an incremental form (the search index, :mod:`.search`) update what the last
-  build made instead of making it again;
+  build made instead of making it again; the templates are compiled once and kept;
 - **loading from a snapshot** (:mod:`.loading`, :mod:`.incremental`): a rebuild validates again
   only the organisations whose rows changed since the last full load;
 - **two processes** (:mod:`.parallel`): a forked child loads, then a forked worker and the main
@@ -86,6 +86,10 @@ class Build:
         self.loading: Loading | None = None
         keys.forget()
         unfreeze()
+
+    def compile_templates(self, env: jinja2.Environment) -> None:
+        """Templates compiled once and kept in the cache, not by every process of every build."""
+        env.bytecode_cache = self.store.templates() if self.store else None
 
     def load(self, today: dt.date) -> Registry:
         """The validated registry (raises InvalidInput), kept out of the collector's sight."""

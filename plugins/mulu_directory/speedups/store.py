@@ -5,7 +5,8 @@ inside what is published). It holds:
   and modification time then, and whether it wrote compressed copies beside them;
 - ``memo-<name>.pickle``: tables of parts of files by key (:class:`Memo`);
 - ``<name>.pickle``: values a build kept for the next (:meth:`Store.stored`): the registry
-  snapshot, the search index.
+  snapshot, the search index;
+- ``templates/``: the theme's templates as Jinja compiled them (:class:`Templates`).
 
 Every file is salted (the first pickled value) with what it depends on, and replaced in one
 step. Deleting the folder is always safe: the next build makes everything and fills it again.
@@ -17,6 +18,8 @@ import logging
 import os
 import pickle
 from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 
 from .collector import paused_collector
 
@@ -85,6 +88,21 @@ class Memo:
             write_pickle(self.path, self.salt, self.new)
 
 
+class Templates(FileSystemBytecodeCache):
+    """Jinja's compiled templates, which every process of every build would otherwise compile
+    again. Jinja checks each against its template's source; the salt in the file names covers
+    what else the compiled code depends on (the environment's options, Jinja's version), and
+    files of another salt are deleted."""
+
+    def __init__(self, folder: Path, salt: bytes):
+        prefix = salt.hex()[:16]
+        folder.mkdir(exist_ok=True)
+        for old in folder.iterdir():
+            if not old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+        super().__init__(str(folder), f"{prefix}-%s.cache")
+
+
 class Store:
     """The cache folder of one output folder, or None where it cannot be made."""
 
@@ -100,6 +118,9 @@ class Store:
             logger.warning("无法创建构建缓存 %s（%s），本次构建不使用缓存", folder, exc)
             return None
         return cls(folder, salt)
+
+    def templates(self) -> Templates:
+        return Templates(self.folder / "templates", self.salt)
 
     def memo(self, name: str) -> Memo:
         return Memo(self.folder / f"memo-{name}.pickle", self.salt)
