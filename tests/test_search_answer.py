@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mulu.search import fetched_for
+from mulu.search.answer import fetched_for
 from mulu.search.answer import SiteFiles, WholeIndex, answer
 from mulu.search.filters import decode_filter
 from mulu.search.index import ranked_organisations

@@ -10,7 +10,7 @@ import pytest
 
 from mulu.reference import Reference
 from mulu.sample import NON_BMP_NAME, generate
-from mulu.search import fetched_for
+from mulu.search.answer import fetched_for
 from mulu.settings import load_settings, resolve
 from mulu.store import write_pair
 from registry_files import filed_on, holding, searched_org

@@ -16,7 +16,8 @@ import pytest
 from mulu.model import Registry
 from mulu.reference import Reference
 from mulu.sample import generate
-from mulu.search import fetched_for, shards
+from mulu.search import shards
+from mulu.search.answer import fetched_for
 from mulu.search import index as search_index
 from mulu.search.query import load_index, lunr_terms, run
 from mulu.search.tokenizer import QueryTerm, query_terms
