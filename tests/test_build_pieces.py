@@ -56,3 +56,12 @@ def test_parts_it_was_not_joined_from_still_give_a_valid_copy():
     parts, data = parts_and_file(3)
     assert gzip.decompress(pieces.gzip_in_pieces(data, [b"not in it", b"", *parts[3:]])) == data
     assert gzip.decompress(pieces.gzip_in_pieces(b"", [])) == b""
+
+
+def test_a_file_of_many_parts_is_deflated_in_a_few_pieces_of_consecutive_parts():
+    parts, data = parts_and_file(4, count=200)
+    jobs = pieces.piece_jobs(data, parts)
+    assert len(jobs) == 50  # four parts a piece: 64 at most
+    assert b"".join(piece for _, piece in jobs) == data
+    assert jobs[1][1].startswith(b",\n" + parts[4]) and jobs[1][1].endswith(parts[7])
+    assert gzip.decompress(pieces.gzip_in_pieces(data, parts)) == data

@@ -33,6 +33,9 @@ WINDOW = 1 << 15  # how far back deflate refers: a piece's preset dictionary
 PIECE_LEVEL = 5
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, OS unknown
 LAST_BLOCK = b"\x03\x00"  # an empty final block: what ends a stream of pieces
+# Pieces of a gzip copy at most: each sets up 32 KiB of dictionary. history.csv's 512 parts, a
+# piece each, took a quarter longer to deflate at 25,000 organisations (0.24 s against 0.20 s).
+MOST_PIECES = 64
 
 
 def compressor():
@@ -103,16 +106,18 @@ def deflate_pieces(jobs: Jobs) -> list[bytes]:
 
 
 def piece_jobs(data: bytes, parts: list[bytes]) -> Jobs:
-    """``data`` cut where each of the parts it was joined from ends, the last aside (the bytes
-    between parts go with the part after them, those after the last with it), each piece with
-    the 32 KiB before it."""
+    """``data`` cut where the parts it was joined from end (every part, or every few parts for
+    a file of more than :data:`MOST_PIECES` parts), the last aside: the bytes between parts go
+    with the part after them, those after the last with it. Each piece comes with the 32 KiB
+    before it."""
     ends, at = [], 0
     for part in parts:
         found = (at if data.startswith(part, at) else data.find(part, at)) if part else -1
         if found >= 0:
             at = found + len(part)
             ends.append(at)
-    cuts = [0, *ends[:-1], len(data)]
+    step = -(-len(ends) // MOST_PIECES) or 1
+    cuts = [0, *ends[step - 1:-1:step], len(data)]
     return [(data[max(0, start - WINDOW):start], data[start:end]) for start, end in zip(cuts, cuts[1:]) if end > start]
 
 
