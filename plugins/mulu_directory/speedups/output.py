@@ -269,7 +269,7 @@ class CachedOutput(Output):
         them are the same; the others deflated."""
         def deflated(jobs: pieces.Jobs) -> list[bytes]:
             memo = self.store.memo("pieces-" + relpath.replace("/", "-"))
-            keys = list(map(piece_key, *zip(*jobs)))
+            keys = [piece_key(before, data) for before, data in jobs]
             found = [memo.get(key) for key in keys]
             missing = [index for index, piece in enumerate(found) if piece is None]
             for index, piece in zip(missing, pieces.deflate_pieces([jobs[index] for index in missing])):

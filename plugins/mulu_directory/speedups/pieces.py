@@ -38,9 +38,11 @@ LAST_BLOCK = b"\x03\x00"  # an empty final block: what ends a stream of pieces
 MOST_PIECES = 64
 
 
-def compressor():
-    """Raw deflate, as zip and gzip hold it."""
-    return zlib_ng.compressobj(PIECE_LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS)
+def compressor(before: bytes = b""):
+    """Raw deflate, as zip and gzip hold it; ``before``: the bytes the data follows in its file,
+    as the preset dictionary."""
+    dictionary = {"zdict": before} if before else {}
+    return zlib_ng.compressobj(PIECE_LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS, **dictionary)
 
 
 def piece(data: bytes) -> bytes:
@@ -99,8 +101,7 @@ def deflate_pieces(jobs: Jobs) -> list[bytes]:
     """Each piece deflated on the bytes before it, ending on a byte boundary (a sync flush)."""
     made = []
     for before, data in jobs:
-        deflater = (zlib_ng.compressobj(PIECE_LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS, 9, 0, before) if before
-                    else compressor())
+        deflater = compressor(before)
         made.append(deflater.compress(data) + deflater.flush(zlib_ng.Z_SYNC_FLUSH))
     return made
 
