@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from mulu.receipt import render_receipt
-from workflow_support import ANCHOR, APPLICANT, APPLICATION, REFERENCE, SETTINGS, Files
+from workflow_support import ANCHOR, APPLICATION, REFERENCE, SETTINGS, Files
 
 DAY = ("--date", "2026-12-08")
 
@@ -94,11 +94,13 @@ def test_report_lists_what_needs_doing(tmp_path):
         assert org.filing_no in result.stdout
 
 
-def test_receipt_escapes_what_it_shows():
-    row = {"credit_code": APPLICANT, "name": "<script>alert(1)</script>有限公司", "org_type": "企业", "scope": "本市遴选",
-           "filing_no": "S000031000001", "district": "浦东新区", "address": "A & B", "occupations": "6-31-01-03 电工:5-3",
-           "valid_from": "2026-12-07", "valid_until": "2029-12-06", "notice_from": "2026-11-30", "notice_until": "2026-12-04"}
-    events = [{"credit_code": APPLICANT, "event": "备案", "date": "2026-12-07", "document": "沪人社职〔2026〕1号", "note": ""}]
+def test_receipt_escapes_what_it_shows(tmp_path):
+    files = Files(tmp_path, orgs=10, seed=3)
+    filed = files.first("已备案", ANCHOR)
+    row = {**files.row(filed.credit_code), "name": "<script>alert(1)</script>有限公司", "address": "A & B",
+           "occupations": "6-31-01-03 电工:5-3"}
+    events = [{"credit_code": filed.credit_code, "event": "备案", "date": row["valid_from"], "document": "沪人社职〔2026〕1号", "note": ""}]
     html = render_receipt(row, events, REFERENCE, SETTINGS)
     assert "<script>" not in html and "&lt;script&gt;" in html and "A &amp; B" in html
     assert "五级至三级" in html and "五级/初级工、四级/中级工、三级/高级工" in html
+    assert filed.filing_no in html
