@@ -358,6 +358,10 @@ def parse(argv) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse(argv)
+    # Builds are timed as a build machine runs them: Python keeps the project's modules compiled
+    # (``__pycache__``) from one build to the next. A shell that turns that off would have every
+    # timed build compile the plugin's and the package's modules again (about 0.1 s).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     with ExitStack() as stack:
