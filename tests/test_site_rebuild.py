@@ -172,6 +172,19 @@ def test_an_unchanged_rebuild_rewrites_nothing(fixture_files, tmp_path):
     assert rebuilt_as_clean(built, fixture_files, tmp_path / "clean") == set()
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_files_changed_or_deleted_in_the_output_since_the_last_build_are_made_again(fixture_files, tmp_path, processes):
+    """The cache trusts a file only as the last build left it: the same size and modification time."""
+    built, setting = tmp_path / "site", f"MULU_BUILD_PROCESSES={processes}"
+    build(built, fixture_files, SAMPLE_DAY, setting)
+    page, twin, listed = sorted((built / "org").glob("*/index.html"))[0], sorted((built / "org").glob("*.json"))[0], built / "orgs/index.html"
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<MAIN", 1))  # the same size, a later time
+    twin.unlink()
+    listed.write_text("旧文件", encoding="utf-8")
+    written = rebuilt_as_clean(built, fixture_files, tmp_path / "clean", SAMPLE_DAY, setting)
+    assert written == {path.relative_to(built).as_posix() for path in (page, twin, listed)}
+
+
 def org_statuses(site: dict[str, bytes]) -> dict[str, str]:
     """Each organisation page's path and the status it shows for the day it was built."""
     badge = re.compile(r'class="org-status">当前状态：<span class="badge[^>]*>([^<]+)</span>')

@@ -82,7 +82,7 @@ class Build:
         self.settings = settings
         self.processes = settings["MULU_BUILD_PROCESSES"]
         self.store = Store.beside(output, base_key(settings)) if cache_wanted(settings) else None
-        self.output = CachedOutput(output, self.store, self.store.salt) if self.store else Output(output)
+        self.output = CachedOutput(output, self.store, self.store.salt, self.processes > 1) if self.store else Output(output)
         self.loading: Loading | None = None
         keys.forget()
         unfreeze()
