@@ -23,9 +23,12 @@ from mulu.settings import DEFAULTS
 from mulu.store import write_pair
 
 from conftest import ROOT, SAMPLE_DAY
+from registry_files import write_sample
 
 NEXT_DAY = "2026-11-28"
 COMPRESSED = (".gz", ".br")  # the precompressed copies beside text files
+PAGE_SIZE = 200  # rows on a page of the whole list
+STATUS_PAGE = r"orgs/status/\w+/(page/\d+/)?index\.html"
 
 
 def build(output: Path, data: Path, today: str = SAMPLE_DAY, *overrides: str) -> None:
@@ -235,6 +238,48 @@ def test_the_next_day_rewrites_only_what_the_day_changed(pair, tmp_path):
     assert not any(path.startswith(("data/", "search/", "feeds/")) for path in written)
     unchanged = rebuilt_as_clean(built, data, tmp_path / "clean-again", NEXT_DAY)
     assert unchanged == set()
+
+
+def listed(page: bytes) -> list[tuple[str, str]]:
+    """The organisations a list page shows: each one's credit code and status badge."""
+    return re.findall(r'<tr><td><a href="/org/([0-9A-Z]{18})/">.*?<span class="badge[^>]*>([^<]+)</span>', page.decode())
+
+
+def test_a_status_list_is_cut_where_the_whole_list_is_so_a_day_changes_few_of_its_pages(tmp_path):
+    """Cut by count, one organisation leaving a status would move every row after it onto another
+    page; cut with the whole list, a page of a status's list shows that status's organisations on
+    the whole list's pages it names, and a day rewrites only the pages of organisations whose
+    status changed and each list's first page, which gives the total."""
+    data = tmp_path / "data"
+    write_sample(data, orgs=1200, seed=5)
+    built = tmp_path / "site"
+    build(built, data)
+    before = tree(built)
+    later = (dt.date.fromisoformat(SAMPLE_DAY) + dt.timedelta(days=14)).isoformat()
+    written = rebuilt_as_clean(built, data, tmp_path / "clean", later)
+    after = tree(built)
+
+    whole = {int(path.split("/")[2]) if "/page/" in path else 1: listed(data_) for path, data_ in after.items()
+             if re.fullmatch(r"orgs/(page/\d+/)?index\.html", path)}
+    status_pages = {path: data_ for path, data_ in after.items() if re.fullmatch(STATUS_PAGE, path)}
+    assert len(whole) > 4 and any("/page/" in path for path in status_pages)  # several pages of each kind
+    for path, page in status_pages.items():
+        label = re.search(r"<h1>机构名录：状态 (\S+)</h1>", page.decode()).group(1)
+        span = re.search(r"全部机构</a>第 (\d+)(?:–(\d+))? 页", page.decode())
+        first, last = int(span.group(1)), int(span.group(2) or span.group(1))
+        assert listed(page) == [row for number in range(first, last + 1) for row in whole[number] if row[1] == label]
+        assert 0 < len(listed(page)) <= 2 * PAGE_SIZE
+
+    changed = {path.split("/")[1] for path in org_pages(written) if path.endswith("/index.html")}
+    assert changed  # the test means something only if some status changed
+    # A list whose share of the whole list halved or doubled is cut anew: all its pages change.
+    cut_again = {path.split("/")[2] for path in status_pages.keys() ^ {path for path in before if re.fullmatch(STATUS_PAGE, path)}}
+    kept_cut = {path for path in status_pages if path.split("/")[2] not in cut_again}
+    assert any("/page/" in path for path in kept_cut)
+    rewritten = {path for path in written if path in kept_cut}
+    first_pages = {path for path in rewritten if "/page/" not in path}
+    shown = {path for path in rewritten - first_pages if changed & {code for code, _ in listed(before[path]) + listed(after[path])}}
+    assert rewritten == first_pages | shown
 
 
 def test_a_changed_template_renders_again_every_page_made_from_it(fixture_files, tmp_path):

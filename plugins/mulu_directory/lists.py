@@ -4,6 +4,7 @@ filter value so every filter works without JavaScript, and the compact rows orgs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from mulu.jsonio import compact_json
 
@@ -78,26 +79,56 @@ def filter_lists(site: Site) -> list[tuple[FilterGroup, list[tuple[FilterOption,
     return filters
 
 
+@dataclass(frozen=True)
+class ListPage:
+    entries: list[Entry]
+    span: tuple[int, int] | None = None  # a status's list: the pages of the whole list it covers
+
+
 def write_lists(site: Site) -> None:
     filters = filter_lists(site)
     groups = [group for group, _ in filters]
-    write_paginated(site, "orgs/", "机构名录", site.directory.entries, groups, None)
+    everyone = site.directory.entries
+    write_paginated(site, "orgs/", "机构名录", paged(everyone), len(everyone), groups, None)
+    places = {id(entry): place for place, entry in enumerate(everyone)}
     for group, options in filters:
         for option, entries in options:
-            write_paginated(site, option.url, f"机构名录：{group.label} {option.label}", entries, groups, option)
-    site.file("orgs/rows.json", rows_json, site.parts("orgs-rows", rows_groups, site.directory.entries),
-              site.directory.district_names)
+            pages = status_pages(entries, places, len(everyone)) if group.kind == "status" else paged(entries)
+            write_paginated(site, option.url, f"机构名录：{group.label} {option.label}", pages, len(entries), groups, option)
+    site.file("orgs/rows.json", rows_json, site.parts("orgs-rows", rows_groups, everyone), site.directory.district_names)
 
 
-def write_paginated(site: Site, base: str, heading: str, entries: list[Entry], groups: list[FilterGroup],
+def paged(entries: list[Entry]) -> list[ListPage]:
+    """``PAGE_SIZE`` to a page; an empty list on one page."""
+    return [ListPage(entries[start:start + PAGE_SIZE]) for start in range(0, max(len(entries), 1), PAGE_SIZE)]
+
+
+def status_pages(entries: list[Entry], places: dict[int, int], everyone: int) -> list[ListPage]:
+    """A status's organisations (``entries``; ``places``: each one's place in the whole list of
+    ``everyone``) cut where the whole list's pages are cut, ``span`` of those to a page: the
+    largest power of two that keeps a page to ``PAGE_SIZE`` rows or fewer in the mean, so the
+    cuts stay where they are while the status's share changes less than twofold. Cut by count,
+    an organisation entering or leaving the status one day would move every row after it, and
+    the nightly rebuild would rewrite all the pages after; cut so, it changes one page of each of
+    the two lists. Parts of the whole list without any of them make no page."""
+    span = 1
+    while len(entries) * span * 2 <= everyone:
+        span *= 2
+    whole_pages = -(-everyone // PAGE_SIZE)
+    pages = [ListPage(list(members), (cut * span + 1, min((cut + 1) * span, whole_pages)))
+             for cut, members in groupby(entries, key=lambda entry: places[id(entry)] // (PAGE_SIZE * span))]
+    return pages or [ListPage([])]
+
+
+def write_paginated(site: Site, base: str, heading: str, pages: list[ListPage], total: int, groups: list[FilterGroup],
                     current: FilterOption | None) -> None:
-    count = max(1, -(-len(entries) // PAGE_SIZE))
-    for number in range(1, count + 1):
-        pagination = Pagination(base, number, count)
-        page = entries[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading, entries=page, total=len(entries),
-                    pagination=pagination, filters=groups, current=current, page_size=PAGE_SIZE,
-                    data_date=site.directory.data_date_of(page))
+    """The pages of one list. A status's list gives its total on its first page alone: the total
+    changes with the day, the other pages need not."""
+    for number, page in enumerate(pages, start=1):
+        pagination = Pagination(base, number, len(pages))
+        site.render("orgs.html", pagination.url(number) + "index.html", heading=heading, entries=page.entries,
+                    total=total if number == 1 or page.span is None else None, span=page.span, pagination=pagination,
+                    filters=groups, current=current, page_size=PAGE_SIZE, data_date=site.directory.data_date_of(page.entries))
 
 
 ROW_FIELDS = ("code", "name", "filing_no", "type", "district", "status", "valid_from", "valid_until",
