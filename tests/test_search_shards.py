@@ -188,6 +188,17 @@ def test_an_updated_index_is_the_index_made_anew(registry):
     assert files == shards.search_files(changed, settings)
     assert files != shards.search_files(found, settings)
     assert kept_shards(previous, updated)
+    assert updated.filters != previous.filters  # made again: an organisation's occupations changed
+
+
+def test_an_update_keeps_the_filter_files_while_no_district_type_or_grant_changed(registry):
+    settings, found = registry
+    _, previous = updated_search_files(None, found, settings)
+    org = search_index.ranked_organisations(found)[1000]
+    changed = changed_registry(found, {org.credit_code: {"name": org.name + "（上海）", "phone": "021-99999999"}})
+    files, updated = updated_search_files(previous, changed, settings)
+    assert files == shards.search_files(changed, settings)
+    assert updated.filters is previous.filters
 
 
 def test_an_update_makes_again_only_the_shards_a_change_touched(registry):

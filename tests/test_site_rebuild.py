@@ -188,6 +188,20 @@ def test_files_changed_or_deleted_in_the_output_since_the_last_build_are_made_ag
     assert written == {path.relative_to(built).as_posix() for path in (page, twin, listed)}
 
 
+def test_search_files_changed_in_the_output_are_made_again_when_the_index_is_updated(pair, fixture_files, tmp_path):
+    """A rebuild after a correction updates the search index and takes the files it made the same
+    as last time on trust, unless they are no longer as the last build left them."""
+    built = tmp_path / "site"
+    build(built, fixture_files)
+    display, shard = built / "search/orgs/0.json", built / "search/index/0.txt"
+    display.write_bytes(display.read_bytes()[::-1])
+    shard.unlink()
+    corrected = pair.filed()[-1]
+    pair.record(corrected, "更正", phone="021-64881234")
+    written = rebuilt_as_clean(built, pair.save("phone"), tmp_path / "clean")
+    assert {"search/orgs/0.json", "search/index/0.txt"} <= written
+
+
 def org_statuses(site: dict[str, bytes]) -> dict[str, str]:
     """Each organisation page's path and the status it shows for the day it was built."""
     badge = re.compile(r'class="org-status">当前状态：<span class="badge[^>]*>([^<]+)</span>')

@@ -17,6 +17,7 @@ from ..model import Organisation
 from .index import decode_gaps, gaps_text
 
 ALL = "*"
+FILTERS = "filters/"  # the folder of the filter files, under search/
 
 
 def filter_files(orgs: list[Organisation], districts: list[str], types: list[str], levels: list[int]) -> dict[str, bytes]:
@@ -33,11 +34,11 @@ def filter_files(orgs: list[Organisation], districts: list[str], types: list[str
             for level in grant.levels:
                 if not by_grant[grant.code][level] or by_grant[grant.code][level][-1] != ref:
                     by_grant[grant.code][level].append(ref)
-    files = {f"filters/d/{n}.txt": line(ALL, by_district[name]) for n, name in enumerate(districts)}
-    files |= {f"filters/t/{n}.txt": line(ALL, by_type[name]) for n, name in enumerate(types)}
-    files |= {f"filters/l/{level}.txt": line(ALL, by_level[level]) for level in levels}
+    files = {f"{FILTERS}d/{n}.txt": line(ALL, by_district[name]) for n, name in enumerate(districts)}
+    files |= {f"{FILTERS}t/{n}.txt": line(ALL, by_type[name]) for n, name in enumerate(types)}
+    files |= {f"{FILTERS}l/{level}.txt": line(ALL, by_level[level]) for level in levels}
     for code, refs in by_grant.items():
-        files[f"filters/o/{code}.txt"] = b"\n".join(line(str(level), refs[level]) for level in sorted(refs, reverse=True))
+        files[f"{FILTERS}o/{code}.txt"] = b"\n".join(line(str(level), refs[level]) for level in sorted(refs, reverse=True))
     return files
 
 

@@ -182,8 +182,10 @@ def search_files(registry: Registry, settings: dict) -> dict[str, bytes]:
     return search_folder(registry, settings, refs, made)
 
 
-def search_folder(registry: Registry, settings: dict, refs: Refs, made: Indexed, encode_shards=None) -> dict[str, bytes]:
-    """The files of the index ``made`` (its ``shards`` set on the way)."""
+def search_folder(registry: Registry, settings: dict, refs: Refs, made: Indexed, encode_shards=None,
+                  filters: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The files of the index ``made`` (its ``shards`` set on the way); ``filters``: the filter
+    files, where the caller has them already."""
     keys, made.shards = shard_index(made.rows, encode_shards)
     files = shard_files(made.shards)
     occupations = made.occupations
@@ -193,7 +195,8 @@ def search_folder(registry: Registry, settings: dict, refs: Refs, made: Indexed,
     names_per_file = max(len(occupations), 1) if small else OCCUPATION_ROWS
     files |= cut("orgs", rows, per_file) | cut("occupations", list(map(compact_json, occupations)), names_per_file)
     tables = display_tables(registry, settings)
-    files |= filter_files(refs.orgs, tables["districts"], tables["types"], [level[0] for level in tables["levels"]])
+    files |= filters if filters is not None else filter_files(refs.orgs, tables["districts"], tables["types"],
+                                                              [level[0] for level in tables["levels"]])
     split_display = len(rows) > per_file
     if split_display:
         files["facets.json"] = json_array(facets)

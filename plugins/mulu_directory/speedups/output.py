@@ -190,20 +190,28 @@ class CachedOutput(Output):
             self.write(relpath, make(*inputs), key)
 
     def files(self, folder: str, make: Callable, inputs: tuple) -> None:
+        """Made again, the files are compared with what the last build made, which the cache keeps
+        (a folder of thousands of small files, most of them the same): one still as that build
+        left it, with the same bytes, is neither read nor written."""
         key = self.key(folder, make.__module__, make.__qualname__, inputs)
         paths = [path for path, entry in self.previous.items() if entry[0] == key] if key is not None else []
         if paths and all(map(self.intact, paths, [key] * len(paths))):
             for path in paths:
-                self.keep(path)
+                self.keep(path, key)
             return
+        last_made, last_kept = self.store.stored(folder) or ({}, None)
         update = UPDATERS.get(make)
         if update is None:
-            made = make(*inputs)
+            made, kept = make(*inputs), None
         else:
-            made, kept = update(self.store.stored(folder), *inputs)
-            self.store.store(folder, kept)
+            made, kept = update(last_kept, *inputs)
         for name, data in made.items():
-            self.write(f"{folder}/{name}", data, key)
+            path = f"{folder}/{name}"
+            if key is not None and last_made.get(name) == data and self.left_as_it_was(path):
+                self.keep(path, key)
+            else:
+                self.write(path, data, key)
+        self.store.store(folder, (made, kept))  # once they are written: it tells what they hold
 
     def group_keys(self, name: str, make_groups: Callable, items: list, groups: int) -> tuple[list[list], list]:
         """The items cut into groups (:func:`grouped`), and each group's key: its items and place."""
@@ -243,22 +251,29 @@ class CachedOutput(Output):
         it is still as that build left it."""
         if not self.intact(relpath, key):
             return False
-        self.keep(relpath)
+        self.keep(relpath, key)
         return True
 
     def intact(self, relpath: str, key: bytes | None) -> bool:
         previous = self.previous.get(relpath) if key is not None else None
         return previous is not None and previous[0] == key and relpath not in self.disturbed
 
+    def left_as_it_was(self, relpath: str) -> bool:
+        """Whether the last build wrote the file from a key (whatever it was) and it is still as
+        that build left it, its compressed copies included."""
+        previous = self.previous.get(relpath)
+        return previous is not None and previous[0] is not None and relpath not in self.disturbed
+
     @cached_property
     def disturbed(self) -> set[str]:
         """The last build's keyed files no longer as it left them."""
         return self.checking.result() if isinstance(self.checking, Forked) else self.checking()
 
-    def keep(self, relpath: str) -> None:
+    def keep(self, relpath: str, key: bytes) -> None:
+        """Count a file of the last build as written now, from ``key``."""
         previous = self.previous[relpath]
         self.record(relpath, previous[1])
-        self.keyed[relpath] = previous
+        self.keyed[relpath] = (key, *previous[1:])
         self.unchanged += 1
 
     def copies_known(self, relpath: str, stat: os.stat_result) -> bool:

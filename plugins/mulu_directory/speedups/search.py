@@ -4,7 +4,8 @@ date rather than made again when a few organisations changed.
 A ref whose organisation's rows are unchanged (same digest, see ``Registry.digests``) keeps its
 tokens, its postings and its display row: only the changed refs are tokenized again, only the
 terms they had or have get new postings, and the shards whose rows are all unchanged keep
-their text. What comes out is exactly what :func:`~mulu.search.shards.search_files` makes from
+their text; the filter files are kept while every ref's district, type and grants stay the same.
+What comes out is exactly what :func:`~mulu.search.shards.search_files` makes from
 nothing (the tests compare the two). It applies while the refs keep their organisations' places
 and the occupations their numbers: an organisation added, removed or moving in the ref order (a
 new status) shifts the refs after it, which changes nearly every posting, so the index is made
@@ -16,9 +17,10 @@ from __future__ import annotations
 import bisect
 import operator
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mulu.search.index import FIELDS, decode_posting, field_tokens, posting_text, utf16
+from mulu.search.filters import FILTERS
 from mulu.search.shards import Indexed, Refs, encoded, search_folder
 
 FIELD_SEPARATOR = "\x1f"  # never in a term, nor is a space: tokens are letters, digits and Han characters
@@ -27,11 +29,14 @@ UPDATE_SHARE = 20  # update the index when at most one ref in this many changed
 
 @dataclass
 class Kept:
-    """The last build's index, with what an update needs: each ref's digest and tokens."""
+    """The last build's index, with what an update needs: each ref's digest, tokens and what the
+    filter files read of it."""
 
     digests: list[bytes]  # by ref: the organisation's digest
     documents: list[str]  # by ref: its tokens (see document_text)
     made: Indexed
+    facts: list[str] = field(default_factory=list)  # by ref: its filter_facts
+    filters: dict[str, bytes] = field(default_factory=dict)  # the filter files made from them
 
 
 def updated_search_files(kept: Kept | None, registry, settings: dict) -> tuple[dict[str, bytes], Kept]:
@@ -41,7 +46,26 @@ def updated_search_files(kept: Kept | None, registry, settings: dict) -> tuple[d
     digests = [registry.digests[org.credit_code] for org in refs.orgs]
     now = updated(kept, refs, digests, settings) or made_anew(refs, digests, settings)
     earlier = kept.made if kept else None
-    return search_folder(registry, settings, refs, now.made, lambda shards: encoded_shards(shards, earlier)), now
+    now.facts = refs_facts(kept, refs, digests)
+    filters = kept.filters if kept and kept.facts == now.facts else None
+    files = search_folder(registry, settings, refs, now.made, lambda shards: encoded_shards(shards, earlier), filters)
+    now.filters = filters if filters is not None else {name: data for name, data in files.items() if name.startswith(FILTERS)}
+    return files, now
+
+
+def refs_facts(kept: Kept | None, refs: Refs, digests: list[bytes]) -> list[str]:
+    """Each ref's :func:`filter_facts`: those kept, where its organisation's digest is the same."""
+    if kept is None or len(kept.facts) != len(digests):
+        return list(map(filter_facts, refs.orgs))
+    return [facts if before == now else filter_facts(org)
+            for facts, before, now, org in zip(kept.facts, kept.digests, digests, refs.orgs)]
+
+
+def filter_facts(org) -> str:
+    """What the filter files read of an organisation: its district, its type, and the
+    occupations and levels it may evaluate."""
+    grants = (f"{grant.code}:{''.join(map(str, grant.levels))}" for grant in org.grants)
+    return FIELD_SEPARATOR.join([org.district, org.org_type, *grants])
 
 
 def made_anew(refs: Refs, digests: list[bytes], settings: dict) -> Kept:

@@ -5,7 +5,7 @@ inside what is published). It holds:
   and modification time then, and whether it wrote compressed copies beside them;
 - ``memo-<name>.pickle``: tables of parts of files by key (:class:`Memo`);
 - ``<name>.pickle``: values a build kept for the next (:meth:`Store.stored`): the registry
-  snapshot, the search index;
+  snapshot, the search files and index;
 - ``templates/``: the theme's templates as Jinja compiled them (:class:`Templates`).
 
 Every file is salted (the first pickled value) with what it depends on, and replaced in one
