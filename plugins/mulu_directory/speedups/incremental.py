@@ -21,6 +21,8 @@ import codecs
 import csv
 import pickle
 import zlib
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +36,20 @@ from mulu.validate import check_across, check_history, read_organisations, row_d
 
 @dataclass
 class Snapshot:
-    """A valid pair's bytes and the registry loaded from them, pickled."""
+    """A valid pair's bytes, where each of their lines starts, and the registry loaded from them,
+    pickled."""
 
     registry_data: bytes
     history_data: bytes
+    registry_starts: array  # see line_starts
+    history_starts: array
     model: bytes
     check: int  # the model's CRC-32: a damaged model might still unpickle, into other values
 
     @classmethod
     def of(cls, registry_data: bytes, history_data: bytes, model: bytes) -> Snapshot:
-        return cls(registry_data, history_data, model, zlib.crc32(model))
+        return cls(registry_data, history_data, line_starts(registry_data), line_starts(history_data), model,
+                   zlib.crc32(model))
 
     def registry(self) -> Registry:
         """The registry the snapshot holds; raises ValueError if the model is damaged."""
@@ -60,8 +66,8 @@ def load_changed(before: Snapshot, registry_before: Registry, contents: tuple[by
     if contents == (before.registry_data, before.history_data):
         return Registry(registry_before.organisations, registry_before.events, reference, registry_before.digests)
     orgs_before, events_before = list(registry_before.organisations.values()), registry_before.events
-    registry = Changed.between(before.registry_data, contents[0], REGISTRY_FIELDS, orgs_before)
-    history = Changed.between(before.history_data, contents[1], HISTORY_FIELDS, events_before)
+    registry = Changed.between(before.registry_data, before.registry_starts, contents[0], REGISTRY_FIELDS, orgs_before)
+    history = Changed.between(before.history_data, before.history_starts, contents[1], HISTORY_FIELDS, events_before)
     if registry is None or history is None or len(touched := registry.touched | history.touched) > limit:
         return None
     registry_table, history_table = registry.table(paths[0], touched), history.table(paths[1], touched)
@@ -83,11 +89,15 @@ def load_changed(before: Snapshot, registry_before: Registry, contents: tuple[by
 @dataclass
 class Changed:
     """One file against its last version: the lines both begin with (``head``, the header
-    included) and end with (``tail``) are the same records; ``touched``: the credit codes of the
-    lines between, in either version."""
+    included) and end with (``tail``) are the same records, at the same places from the start
+    and from the end; ``touched``: the credit codes of the lines between, in either version.
+    Only those lines are read: the others are found where the last version's were."""
 
     fields: tuple[str, ...]
-    lines: list[bytes]  # the header included
+    data: bytes
+    shift: int  # how many bytes longer than the last version
+    starts_before: array  # where the last version's lines start (see line_starts)
+    middle: list[bytes]  # the lines between head and tail
     before: list  # the last version's object of each record
     head: int
     tail: int
@@ -95,44 +105,65 @@ class Changed:
     touched: set[str]
 
     @classmethod
-    def between(cls, data_before: bytes, data: bytes, fields: tuple[str, ...], before: list) -> Changed | None:
+    def between(cls, data_before: bytes, starts_before: array, data: bytes, fields: tuple[str, ...],
+                before: list) -> Changed | None:
         """None unless the file has exactly the expected header and LF line ends (a full
         validation reports an empty line, a new line that is no record), or when the snapshot
         does not hold one object per line (a foreign or damaged snapshot)."""
         data_before, data = body(data_before), body(data)
-        if b"\r" in data or data_before.count(b"\n") != len(before) + 1:
+        lines_before = len(starts_before) - 1
+        if b"\r" in data or lines_before != len(before) + 1 or starts_before[-1] != len(data_before):
             return None
-        lines = data[:-1].split(b"\n")
-        if lines[0] != ",".join(fields).encode():
+        if data[:data.find(b"\n")] != ",".join(fields).encode():
             return None
         same = min(len(data), len(data_before))
         start = common_prefix(data, data_before, same)
         end = common_suffix(data, data_before, same - start)
-        # The lines wholly in the common bytes; a line cut by either end is not the same.
-        head, tail = data.count(b"\n", 0, start), data.count(b"\n", len(data) - end, len(data) - 1)
+        # The lines wholly in the common bytes, the line end before them included for the tail's;
+        # a line cut by either end is not the same.
+        head = bisect_right(starts_before, start) - 1
+        tail = lines_before - min(bisect_left(starts_before, len(data_before) - end + 1), lines_before)
         if head == 0:  # the last version's header was written another way
             return None
-        middle = [cells(line, len(fields)) for line in lines[head:len(lines) - tail]]
-        if None in middle:
+        shift = len(data) - len(data_before)
+        body_start, body_end = starts_before[head], starts_before[lines_before - tail] + shift
+        middle = data[body_start:body_end - 1].split(b"\n") if body_end > body_start else []
+        rows = [cells(line, len(fields)) for line in middle]
+        if None in rows:
             return None
         code = fields.index("credit_code")
         old_codes = [item.credit_code for item in before]
-        codes = [*old_codes[:head - 1], *(row[code] for row in middle), *old_codes[len(before) - tail:]]
-        touched = {row[code] for row in middle} | set(old_codes[head - 1:len(before) - tail])
-        return cls(fields, lines, before, head, tail, codes, touched)
+        codes = [*old_codes[:head - 1], *(row[code] for row in rows), *old_codes[len(before) - tail:]]
+        touched = {row[code] for row in rows} | set(old_codes[head - 1:len(before) - tail])
+        return cls(fields, data, shift, starts_before, middle, before, head, tail, codes, touched)
+
+    @property
+    def lines(self) -> int:
+        """The file's lines, the header included."""
+        return self.head + len(self.middle) + self.tail
+
+    def line(self, number: int) -> bytes:
+        """The line at ``number`` (the header is 0), without its line end."""
+        if number < self.head:
+            start, end = self.starts_before[number], self.starts_before[number + 1]
+        elif number < self.head + len(self.middle):
+            return self.middle[number - self.head]
+        else:
+            moved = number - (self.lines - (len(self.starts_before) - 1))
+            start, end = self.starts_before[moved] + self.shift, self.starts_before[moved + 1] + self.shift
+        return self.data[start:end - 1]
 
     def table(self, path: Path, touched: set[str]) -> Table | None:
         """The touched organisations' rows at their line numbers (the header is line 1), or None
         where a line is not one plain record or two records are the same (a full validation
         reports both)."""
         table = Table(path, header=list(self.fields))
-        for number, (line, code) in enumerate(zip(self.lines[1:], self.codes), start=2):
-            if code in touched:
-                row = cells(line, len(self.fields))
-                if row is None:
-                    return None
-                table.records.append(row)
-                table.lines.append(number)
+        for index in [index for index, code in enumerate(self.codes) if code in touched]:
+            row = cells(self.line(index + 1), len(self.fields))
+            if row is None:
+                return None
+            table.records.append(row)
+            table.lines.append(index + 2)
         if len(set(map(tuple, table.records))) != len(table.records):
             return None
         return table
@@ -142,7 +173,7 @@ class Changed:
         (in the same order), the others the last version's, their line numbers moved to where
         they are now."""
         fresh_items = iter(fresh)
-        shift = len(self.lines) - 1 - len(self.before)
+        shift = self.lines - 1 - len(self.before)
         items = []
         for index, code in enumerate(self.codes):
             if code in touched:
@@ -152,6 +183,17 @@ class Changed:
                 item.line = index + 2
                 items.append(item)
         return items
+
+
+def line_starts(data: bytes) -> array:
+    """Where each line of a file (as :func:`body` gives it) starts, and its length last."""
+    data = body(data)
+    starts = array("q", [0])
+    at = data.find(b"\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = data.find(b"\n", at + 1)
+    return starts
 
 
 def body(data: bytes) -> bytes:
