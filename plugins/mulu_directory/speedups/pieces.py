@@ -15,7 +15,6 @@ again only the pieces whose bytes, or whose 32 KiB before, changed.
 from __future__ import annotations
 
 import struct
-import zlib
 from dataclasses import dataclass
 from typing import Callable
 from zipfile import ZipInfo
@@ -67,7 +66,7 @@ class Deflated:
 
     @classmethod
     def of(cls, data: bytes) -> Deflated:
-        return cls(last_piece(data), zlib.crc32(data), len(data))
+        return cls(last_piece(data), zlib_ng.crc32(data), len(data))
 
 
 def archive(members: list[tuple[ZipInfo, Deflated]]) -> bytes:
@@ -94,7 +93,7 @@ def dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
     return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
 
 
-Jobs = list[tuple[bytes, bytes]]  # (the 32 KiB before a piece, the piece's bytes)
+Jobs = list[tuple[memoryview, memoryview]]  # (the 32 KiB before a piece, the piece's bytes)
 
 
 def deflate_pieces(jobs: Jobs) -> list[bytes]:
@@ -119,11 +118,12 @@ def piece_jobs(data: bytes, parts: list[bytes]) -> Jobs:
             ends.append(at)
     step = -(-len(ends) // MOST_PIECES) or 1
     cuts = [0, *ends[step - 1:-1:step], len(data)]
-    return [(data[max(0, start - WINDOW):start], data[start:end]) for start, end in zip(cuts, cuts[1:]) if end > start]
+    view = memoryview(data)  # pieces of tens of megabytes, not copied
+    return [(view[max(0, start - WINDOW):start], view[start:end]) for start, end in zip(cuts, cuts[1:]) if end > start]
 
 
 def gzip_in_pieces(data: bytes, parts: list[bytes], deflated: Callable[[Jobs], list[bytes]] = deflate_pieces) -> bytes:
     """A gzip member of ``data``, joined from ``parts``, deflated a piece per part by ``deflated``
     (:func:`deflate_pieces`, or a build cache's memory of it): the same bytes in every build."""
     body = b"".join(deflated(piece_jobs(data, parts)))
-    return GZIP_HEADER + body + LAST_BLOCK + struct.pack("<2L", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    return GZIP_HEADER + body + LAST_BLOCK + struct.pack("<2L", zlib_ng.crc32(data), len(data) & 0xFFFFFFFF)
