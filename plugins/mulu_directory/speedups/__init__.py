@@ -131,16 +131,18 @@ def register_model(registry: Registry, entry_type: type, holder_type: type) -> N
     keys.register(holder_type, lambda holder: digests[holder.entry.org.credit_code] + holder.entry.status.encode()
                   + holder.grant.code.encode())
     places: dict[int, bytes] = {}
+    organisations = registry.organisations
 
     def event_key(event: Event) -> bytes:
-        """An event by its organisation's digest and its place among that one's events."""
-        if not places:
-            counters: dict[str, int] = {}
-            for event_ in registry.events:
-                place = counters.get(event_.credit_code, 0)
-                counters[event_.credit_code] = place + 1
-                places[id(event_)] = digests[event_.credit_code] + b"%d" % place
-        return places[id(event)]
+        """An event by its organisation's digest and its place among that one's events (all of
+        which are placed at once: the home page keys a few events, a download all of them)."""
+        place = places.get(id(event))
+        if place is None:
+            digest = digests[event.credit_code]
+            for number, each in enumerate(organisations[event.credit_code].events):
+                places[id(each)] = digest + b"%d" % number
+            place = places[id(event)]
+        return place
 
     keys.register(Event, event_key)
     whole: list[bytes] = []
