@@ -283,6 +283,10 @@ def test_a_status_list_is_cut_where_the_whole_list_is_so_a_day_changes_few_of_it
         first, last = int(span.group(1)), int(span.group(2) or span.group(1))
         assert listed(page) == [row for number in range(first, last + 1) for row in whole[number] if row[1] == label]
         assert 0 < len(listed(page)) <= 2 * PAGE_SIZE
+    for folder in {path.split("/")[2] for path in status_pages}:
+        pages = [path for path in status_pages if path.split("/")[2] == folder]
+        if sum(len(listed(status_pages[path])) for path in pages) <= PAGE_SIZE:  # fits on one page: is one
+            assert pages == [f"orgs/status/{folder}/index.html"]
 
     changed = {path.split("/")[1] for path in org_pages(written) if path.endswith("/index.html")}
     assert changed  # the test means something only if some status changed

@@ -110,11 +110,12 @@ def status_pages(entries: list[Entry], places: dict[int, int], everyone: int) ->
     cuts stay where they are while the status's share changes less than twofold. Cut by count,
     an organisation entering or leaving the status one day would move every row after it, and
     the nightly rebuild would rewrite all the pages after; cut so, it changes one page of each of
-    the two lists. Parts of the whole list without any of them make no page."""
-    span = 1
+    the two lists. Parts of the whole list without any of them make no page; a list that fits on
+    one page is one page."""
+    whole_pages = -(-everyone // PAGE_SIZE)
+    span = whole_pages if len(entries) <= PAGE_SIZE else 1
     while len(entries) * span * 2 <= everyone:
         span *= 2
-    whole_pages = -(-everyone // PAGE_SIZE)
     pages = [ListPage(list(members), (cut * span + 1, min((cut + 1) * span, whole_pages)))
              for cut, members in groupby(entries, key=lambda entry: places[id(entry)] // (PAGE_SIZE * span))]
     return pages or [ListPage([])]
