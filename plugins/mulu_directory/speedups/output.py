@@ -261,8 +261,7 @@ class CachedOutput(Output):
     def left_as_it_was(self, relpath: str) -> bool:
         """Whether the last build wrote the file from a key (whatever it was) and it is still as
         that build left it, its compressed copies included."""
-        previous = self.previous.get(relpath)
-        return previous is not None and previous[0] is not None and relpath not in self.disturbed
+        return self.intact(relpath, self.previous.get(relpath, (None,))[0])
 
     @cached_property
     def disturbed(self) -> set[str]:

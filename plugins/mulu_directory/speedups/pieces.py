@@ -37,23 +37,22 @@ LAST_BLOCK = b"\x03\x00"  # an empty final block: what ends a stream of pieces
 MOST_PIECES = 64
 
 
-def compressor(before: bytes = b""):
-    """Raw deflate, as zip and gzip hold it; ``before``: the bytes the data follows in its file,
-    as the preset dictionary."""
+def deflate(data: bytes, end: int, before: bytes = b"") -> bytes:
+    """Raw deflate, as zip and gzip hold it, ended by the flush ``end``; ``before``: the bytes the
+    data follows in its file, as the preset dictionary."""
     dictionary = {"zdict": before} if before else {}
-    return zlib_ng.compressobj(PIECE_LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS, **dictionary)
+    deflater = zlib_ng.compressobj(PIECE_LEVEL, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS, **dictionary)
+    return deflater.compress(data) + deflater.flush(end)
 
 
 def piece(data: bytes) -> bytes:
     """``data`` deflated as a piece that can be joined to any other."""
-    deflater = compressor()
-    return deflater.compress(data) + deflater.flush(zlib_ng.Z_FULL_FLUSH)
+    return deflate(data, zlib_ng.Z_FULL_FLUSH)
 
 
 def last_piece(data: bytes) -> bytes:
     """``data`` deflated as the piece that ends a stream."""
-    deflater = compressor()
-    return deflater.compress(data) + deflater.flush(zlib_ng.Z_FINISH)
+    return deflate(data, zlib_ng.Z_FINISH)
 
 
 @dataclass(frozen=True)
@@ -98,11 +97,7 @@ Jobs = list[tuple[memoryview, memoryview]]  # (the 32 KiB before a piece, the pi
 
 def deflate_pieces(jobs: Jobs) -> list[bytes]:
     """Each piece deflated on the bytes before it, ending on a byte boundary (a sync flush)."""
-    made = []
-    for before, data in jobs:
-        deflater = compressor(before)
-        made.append(deflater.compress(data) + deflater.flush(zlib_ng.Z_SYNC_FLUSH))
-    return made
+    return [deflate(data, zlib_ng.Z_SYNC_FLUSH, before) for before, data in jobs]
 
 
 def piece_jobs(data: bytes, parts: list[bytes]) -> Jobs:
