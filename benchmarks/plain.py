@@ -46,8 +46,8 @@ def render_org_pages(registry_path: Path, history_path: Path, today: dt.date, ou
     settings = {**conf, **check_settings(conf), "ROOT": ROOT,
                 "MULU_REGISTRY": str(registry_path), "MULU_HISTORY": str(history_path)}
     env = Environment(loader=FileSystemLoader(str(ROOT / conf["THEME"] / "templates")), **conf["JINJA_ENVIRONMENT"])
-    with collector.paused_collector():  # as the build loads
-        registry = load_registry(settings, today)
+    collector.pause()  # as the build does
+    registry = load_registry(settings, today)
     site = site_module.Site(registry, today, settings, env, output_module.Output(output))
     templating.configure(env, registry, site.settings)
     verify.configure(env, registry)

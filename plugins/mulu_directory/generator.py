@@ -40,7 +40,6 @@ class DirectoryGenerator(Generator):
         verify.configure(self.env, registry)
         self.site.directory  # the model every stage renders from, made once before any output
         supervision.load(self.site)  # checked before any output too, and shared by both processes
-        self.build.model_made()
         logger.info("目录：%d 个机构，%d 条记录，状态按 %s 计算", len(registry.organisations), len(registry.events), today)
 
     def generate_output(self, writer):

@@ -12,7 +12,7 @@ The stages render plainly through :class:`~mulu_directory.site.Site` (``render``
   only the organisations whose rows changed since the last full load;
 - **two processes** (:mod:`.parallel`): a forked child loads, then a forked worker and the main
   process share the stages and the organisation pages;
-- pausing the garbage collector while the model is made (:mod:`.collector`).
+- pausing the garbage collector for the whole build (:mod:`.collector`).
 
 Off switch: ``MULU_BUILD_CACHE = False``, Pelican's ``--ignore-cache`` or ``invoke build
 --no-cache`` build from scratch, without reading or writing the cache; ``MULU_BUILD_PROCESSES = 1``
@@ -41,7 +41,7 @@ from mulu.validate import load_report
 from mulu.search.shards import search_files
 
 from . import keys, parallel
-from .collector import freeze_model, paused_collector, unfreeze
+from . import collector
 from .loading import Loading, input_paths
 from .output import UPDATERS, CachedOutput, Output
 from .search import updated_search_files
@@ -79,32 +79,24 @@ class Build:
     """How one build loads the registry, writes the output and shares the work."""
 
     def __init__(self, settings: dict, output: Path):
+        collector.pause()
         self.settings = settings
         self.processes = settings["MULU_BUILD_PROCESSES"]
         self.store = Store.beside(output, base_key(settings)) if cache_wanted(settings) else None
         self.output = CachedOutput(output, self.store, self.store.salt, self.processes > 1) if self.store else Output(output)
         self.loading: Loading | None = None
         keys.forget()
-        unfreeze()
 
     def compile_templates(self, env: jinja2.Environment) -> None:
         """Templates compiled once and kept in the cache, not by every process of every build."""
         env.bytecode_cache = self.store.templates() if self.store else None
 
     def load(self, today: dt.date) -> Registry:
-        """The validated registry (raises InvalidInput), kept out of the collector's sight."""
+        """The validated registry (raises InvalidInput)."""
         if self.store:
             self.loading = Loading(self.settings, today, self.store, self.processes > 1)
-            registry = self.loading.result()
-        else:
-            with paused_collector():
-                registry = load_report(self.settings, today, *input_paths(self.settings)).registry
-        freeze_model()
-        return registry
-
-    def model_made(self) -> None:
-        """The model lasts the whole build: keep the collector from walking it again and again."""
-        freeze_model()
+            return self.loading.result()
+        return load_report(self.settings, today, *input_paths(self.settings)).registry
 
     def run(self, site, jobs: list) -> None:
         parallel.run_jobs(site, jobs, self.processes)
@@ -113,7 +105,9 @@ class Build:
         """Files of earlier builds deleted."""
         if self.loading:
             self.loading.finish()
-        return self.output.finish()
+        deleted = self.output.finish()
+        collector.resume()
+        return deleted
 
 
 def chunks(items: list) -> list[list]:

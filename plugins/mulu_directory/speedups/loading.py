@@ -21,7 +21,6 @@ from mulu.reference import Reference
 from mulu.settings import resolve
 from mulu.validate import load_report, read_pair
 
-from .collector import paused_collector
 from .incremental import Snapshot, load_changed
 from .parallel import Forked
 from .store import Store
@@ -64,20 +63,19 @@ class Loading:
 
 def changed_registry(settings: dict, store: Store, paths: tuple[Path, Path]) -> Registry | None:
     """The registry from the last full load's snapshot and what changed since, if it can be."""
-    with paused_collector():
-        before = store.stored(SNAPSHOT)
-        if not isinstance(before, Snapshot):
-            return None
-        try:
-            registry_before = before.registry()
-            contents = read_pair(*paths)
-        except OSError:  # the full validation says which file cannot be read
-            return None
-        except Exception as exc:  # damaged inside: as a damaged cache file, warn and load in full
-            logger.warning("构建缓存 %s 无法读取（%s），将重新生成", store.path(SNAPSHOT), exc)
-            return None
-        registry = load_changed(before, registry_before, contents, paths,
-                                Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, TOUCHED_LIMIT)
+    before = store.stored(SNAPSHOT)
+    if not isinstance(before, Snapshot):
+        return None
+    try:
+        registry_before = before.registry()
+        contents = read_pair(*paths)
+    except OSError:  # the full validation says which file cannot be read
+        return None
+    except Exception as exc:  # damaged inside: as a damaged cache file, warn and load in full
+        logger.warning("构建缓存 %s 无法读取（%s），将重新生成", store.path(SNAPSHOT), exc)
+        return None
+    registry = load_changed(before, registry_before, contents, paths,
+                            Reference(resolve(settings, "MULU_REFERENCE_DIR")), settings, TOUCHED_LIMIT)
     if registry is not None:
         logger.info("目录：按上次构建校验过的内容载入，只重新校验了有改动的机构")
     return registry
@@ -93,8 +91,7 @@ class FullLoad:
         self.sources = None
 
     def __call__(self) -> Registry:
-        with paused_collector():
-            report = load_report(self.settings, self.today, *self.paths)
+        report = load_report(self.settings, self.today, *self.paths)
         self.sources = report.sources
         return report.registry
 

@@ -27,7 +27,6 @@ from typing import Callable
 
 from mulu.model import Event, Organisation, Registry
 
-from .collector import paused_collector
 
 FORK = multiprocessing.get_context("fork")
 CHUNK = 500  # organisation pages per job: small enough to balance, large enough to be cheap
@@ -84,8 +83,7 @@ class Forked:
         except BaseException as exc:  # sent to the parent, which raises it
             ok, value = False, exc if picklable(exc) else WorkerFailed(traceback.format_exc())
         # Plain pickle: multiprocessing's own consults its table of reducers for every object.
-        with paused_collector():
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         sender.send_bytes(b"ok" if ok else b"failed")
         sender.send_bytes(data)
         if then and ok:
@@ -98,8 +96,7 @@ class Forked:
     def result(self):
         try:
             ok = self.receiver.recv_bytes() == b"ok"
-            with paused_collector():
-                value = pickle.loads(self.receiver.recv_bytes())
+            value = pickle.loads(self.receiver.recv_bytes())
         finally:
             if self.then is None:
                 self.join()

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from .collector import paused_collector
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def read_pickle(path: Path, salt: bytes):
     """What :func:`write_pickle` stored with the same salt, or None. The salt comes first, so a
     file stored with another is not read any further."""
     try:
-        with open(path, "rb") as handle, paused_collector():
+        with open(path, "rb") as handle:
             if pickle.load(handle) != salt:
                 return None
             return pickle.load(handle)
