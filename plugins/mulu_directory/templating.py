@@ -35,7 +35,14 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
                        emblem_src=f"{siteurl}/{images['MULU_PSB_EMBLEM']}")
     env.filters["level_label"] = lambda level: levels[level].label
     env.filters["status_class"] = STATUS_SLUGS.__getitem__
+    env.filters["rows"] = rows
     env.filters["asset"] = asset_url(asset_names(resolve(settings, "THEME")), siteurl)
+
+
+def rows(items) -> Markup:
+    """The items' table rows (each one's ``row``, markup the model made), one to a line. Output
+    one by one, each row would be escaped again, which copies it: a tenth of a large page's time."""
+    return Markup("\n".join(item.row for item in items))
 
 
 def asset_url(names: dict[str, str], siteurl: str):
