@@ -34,12 +34,21 @@ class Unkeyable(TypeError):
 
 def digest(*parts: bytes | str) -> bytes:
     """A 128-bit digest of the parts, each length-prefixed, so that no two lists of parts collide."""
-    h = hashlib.blake2b(digest_size=16)
+    return fed(hashlib.blake2b(digest_size=16), parts).digest()
+
+
+def fed(h, parts) -> hashlib.blake2b:
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
-    return h.digest()
+    return h
+
+
+def digest_after(first: bytes) -> Callable[[bytes], bytes]:
+    """``digest(first, part)`` for any ``part``, ``first`` hashed once (half the time of a key)."""
+    head = fed(hashlib.blake2b(digest_size=16), [first])
+    return lambda part: fed(head.copy(), [part]).digest()
 
 
 KEYERS: dict[type, Callable[[object], bytes]] = {}

@@ -23,7 +23,7 @@ from pelican import signals
 from .. import precompress
 from ..disk import same_bytes, write_bytes
 from . import pieces
-from .keys import Unkeyable, digest, encoded
+from .keys import Unkeyable, digest_after, encoded
 from .parallel import Forked
 from .store import Store
 
@@ -163,7 +163,7 @@ class CachedOutput(Output):
 
     def __init__(self, folder: Path, store: Store, base: bytes, forked: bool = False):
         super().__init__(folder)
-        self.store, self.base = store, base
+        self.store, self.keyed_after_base = store, digest_after(base)
         copies, self.previous = store.previous_files()  # relative path -> (key, size, mtime in ns)
         self.copies_unknown = copies != precompress.enabled()
         if self.copies_unknown:  # every file made again, for its copies to follow the setting
@@ -175,7 +175,7 @@ class CachedOutput(Output):
     def key(self, *values) -> bytes | None:
         """The key of an output made from the values, or None if one of them cannot be keyed."""
         try:
-            return digest(self.base, encoded(values))
+            return self.keyed_after_base(encoded(values))
         except Unkeyable:
             return None
 
