@@ -27,11 +27,14 @@ def test_every_organisation_has_a_page_and_a_json_twin(built_site):
 
 def test_a_name_that_looks_like_markup_is_shown_as_text(fixture_site, fixture_files):
     code = next(csv.DictReader(open(fixture_files / "registry.csv", encoding="utf-8-sig")))["credit_code"]
-    for path in (f"org/{code}/index.html", "orgs/index.html"):
+    record = json.loads(read(fixture_site, f"org/{code}.json"))
+    assert record["name"] == HOSTILE_NAME
+    occupations = [f"occupation/{grant['code']}/index.html" for grant in record["occupations"]]
+    assert occupations
+    for path in (f"org/{code}/index.html", "orgs/index.html", *occupations):
         page = read(fixture_site, path)
         assert HOSTILE_NAME not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert json.loads(read(fixture_site, f"org/{code}.json"))["name"] == HOSTILE_NAME
 
 
 def test_the_directory_list_is_paginated_and_has_a_page_per_filter_value(built_site):
