@@ -29,6 +29,7 @@ import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 from typing import Callable, Iterable, Iterator
 
@@ -142,8 +143,16 @@ def gap_code(gap: int) -> str:
     return code
 
 
-# Every gap_code below 64 * 27 * 27, made at once: the high part takes no letter, one, or two.
-GAP_CODES = [high + last for high in ["", *MORE[1:], *(a + b for a in MORE[1:] for b in MORE)] for last in LAST]
+@cache
+def gap_codes() -> list[str]:
+    """Every gap_code below 64 * 27 * 27, made at once: the high part takes no letter, one, or
+    two. Made when first needed: at import, it took 10 ms of every build's start."""
+    return [high + last for high in ["", *MORE[1:], *(a + b for a in MORE[1:] for b in MORE)] for last in LAST]
+
+
+@cache
+def gap_values() -> dict[str, int]:
+    return {code: gap for gap, code in enumerate(gap_codes())}
 
 
 def posting_text(postings: dict[int, list[int]], occupations: list[int] = ()) -> str:
@@ -162,7 +171,7 @@ OCCUPATIONS_MARK = "#"
 def gaps_text(numbers: list[int]) -> str:
     gaps = list(map(operator.sub, numbers, [0, *numbers]))
     try:
-        return "".join(map(GAP_CODES.__getitem__, gaps))
+        return "".join(map(gap_codes().__getitem__, gaps))
     except IndexError:  # a gap beyond the table: tens of thousands of refs apart
         return "".join(gap_code(gap) for gap in gaps)
 
@@ -208,11 +217,11 @@ def decode_posting(text: str) -> tuple[dict[int, list[int]], list[int]]:
 
 
 def decode_gaps(code: str) -> list[int]:
-    return list(accumulate(GAP_VALUES[gap] if gap in GAP_VALUES else gap_value(gap) for gap in GAP.findall(code)))
+    values = gap_values()
+    return list(accumulate(values[gap] if gap in values else gap_value(gap) for gap in GAP.findall(code)))
 
 
 GAP = re.compile(f"[{re.escape(MORE)}]*[{re.escape(LAST)}]")  # one gap's letters
-GAP_VALUES = {code: gap for gap, code in enumerate(GAP_CODES)}
 
 
 def gap_value(code: str) -> int:

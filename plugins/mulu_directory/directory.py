@@ -46,6 +46,8 @@ GRANT_CELLS = "</td><td>{}</td><td>{}</td>"
 HOLDER_CELLS = "<td>{}</td><td>{}</td><td>{}</td></tr>"
 
 
+MARKUP = str.__new__
+
 @cache
 def holes(template: str) -> list[str]:
     return template.split("{}")
@@ -61,12 +63,30 @@ def html(template: str, *values) -> Markup:
     pieces = [text[0]]
     for value, after in zip(values, text[1:]):
         pieces += (value if type(value) is Markup else escape(str(value)), after)
-    return Markup("".join(pieces))
+    return MARKUP(Markup, "".join(pieces))
 
 
 def joined(*pieces: str) -> Markup:
     """Markup and the literal markup around it, as one."""
-    return Markup("".join(pieces))
+    return MARKUP(Markup, "".join(pieces))
+
+
+class kept:
+    """An attribute computed on first use and kept on the instance, as
+    :class:`functools.cached_property` does without its lock (Python 3.11's takes one on every
+    first use): the rows' parts are first used for thousands of organisations per page."""
+
+    def __init__(self, make: Callable):
+        self.make, self.__doc__ = make, make.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.make(instance)
+        return value
 
 
 # Badges and the cells between a row's name and status repeat across rows: at 25,000
@@ -86,8 +106,8 @@ def row_cells(org_type: str, district: str, level_range: str) -> Markup:
 
 
 @cache
-def grant_cells(levels: tuple[int, ...], levels_text: str, work_type: str) -> tuple[Markup, Markup]:
-    return html(GRANT_OPENING, " ".join(map(str, levels))), html(GRANT_CELLS, levels_text, work_type or "—")
+def grant_cells(levels: tuple[int, ...], work_type: str, levels_text: Callable[[tuple[int, ...]], str]) -> tuple[Markup, Markup]:
+    return html(GRANT_OPENING, " ".join(map(str, levels))), html(GRANT_CELLS, levels_text(levels), work_type or "—")
 
 
 @dataclass(slots=True)
@@ -131,27 +151,27 @@ class Entry:
     def type_slug(self) -> str:
         return TYPE_SLUGS[self.org.org_type]
 
-    @cached_property
+    @kept
     def level_range(self) -> str:
         return self.levels_text(self.levels) if self.levels else ""
 
-    @cached_property
+    @kept
     def badge(self) -> Markup:
         org = self.org
         return status_badge(self.status_slug, org.status, org.valid_from, org.valid_until, self.status)
 
-    @cached_property
+    @kept
     def link(self) -> Markup:
         return html(LINK, self.url, self.org.name)
 
-    @cached_property
+    @kept
     def row(self) -> Markup:
         """Its row of the list pages' table (``org_table`` in _macros.html, through the ``rows`` filter)."""
         org = self.org
         return joined("<tr><td>", self.link, row_cells(org.org_type, org.district, self.level_range), self.badge,
                       "</td></tr>")
 
-    @cached_property
+    @kept
     def holder_cells(self) -> Markup:
         """The cells that end its rows of occupation pages' tables."""
         return html(HOLDER_CELLS, self.org.district, self.org.valid_until or "", self.badge)
@@ -169,7 +189,7 @@ class Holder:
         """Its row of the occupation page's table. Made for each page as it is rendered, not kept:
         kept, the rows of every occupation would stay in memory to the end of the build."""
         entry, grant = self.entry, self.grant
-        opening, cells = grant_cells(grant.levels, entry.levels_text(grant.levels), grant.work_type)
+        opening, cells = grant_cells(grant.levels, grant.work_type, entry.levels_text)
         return joined(opening, entry.link, cells, entry.holder_cells)
 
 

@@ -14,7 +14,6 @@ from itertools import repeat
 from json.encoder import encode_basestring
 from operator import attrgetter
 
-import xlsxwriter
 
 from mulu.jsonio import readable_json
 from mulu.model import Event, Organisation
@@ -99,6 +98,8 @@ def workbook_bytes(title: str, columns: tuple[Column, ...], rows, day: dt.date) 
     increasing from 2. Streamed row by row (constant memory) with every cell written as text, as
     the source files spell it. The same data gives the same bytes (fixed document date; the
     writer dates zip entries 1980-01-31), so an unchanged file stays put."""
+    import xlsxwriter  # here: 15 ms to import, and few builds make a workbook
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
     book.set_properties({"created": dt.datetime.combine(day, dt.time()), "author": "mulu"})

@@ -67,6 +67,8 @@ SIZE = 4  # bytes of every length prefix
 # of outputs). The plain types' encoders, then those of this build's registered kinds and of the
 # dataclasses and subclasses met (:func:`encoder_for`).
 ENCODERS: dict[type, Callable[[object, bytearray], None]] = {}
+# The encodings of the text keys of the dicts met this build (the contexts' names above all).
+NAMES: dict[str, bytes] = {}
 
 
 class Settings(dict):
@@ -81,6 +83,7 @@ def forget() -> None:
     ENCODED.clear()
     HELD.clear()
     ENCODERS.clear()
+    NAMES.clear()
     ENCODERS.update(PLAIN)
     register(Settings, lambda settings: b"")
 
@@ -158,13 +161,13 @@ def encode_dict(value: dict, out: bytearray) -> None:
     """Its items in its order (which a template iterating over it shows), each key then its value."""
     out += b"{"
     out += len(value).to_bytes(SIZE, "little")
-    encoders = ENCODERS
+    encoders, names = ENCODERS, NAMES
     for name, item in value.items():
-        if type(name) is str:  # as encode_text puts it: every context's keys are
-            name = name.encode("utf-8", "surrogatepass")
-            out += b"s"
-            out += len(name).to_bytes(SIZE, "little")
-            out += name
+        if type(name) is str:  # as every context's keys are: a few dozen names, each encoded once
+            encoding = names.get(name)
+            if encoding is None:
+                encoding = names[name] = encoded(name)
+            out += encoding
         else:
             encode(name, out)
         kind = type(item)
