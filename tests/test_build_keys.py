@@ -74,3 +74,11 @@ def test_a_registered_kind_is_keyed_by_its_keyer_once_per_value_and_build():
 def test_a_value_of_unknown_shape_cannot_be_keyed():
     with pytest.raises(keys.Unkeyable):
         keys.key_of({"page": [Opaque()]})
+
+
+def test_lists_of_a_kind_keyed_each_time_differ_whenever_their_keys_do():
+    keys.register(Loose, lambda value: value.name.encode())
+    assert keys.key_of([Loose("ab"), Loose("c")]) != keys.key_of([Loose("a"), Loose("bc")])
+    assert keys.key_of([Loose("a"), Loose("b")]) != keys.key_of([Loose("a"), Loose("b"), Loose("")])
+    assert keys.key_of([Loose("a"), Loose("b")]) != keys.key_of([Loose("a"), "b"])
+    assert keys.key_of([Loose("a")]) == keys.key_of([Loose("a")])

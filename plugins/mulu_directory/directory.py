@@ -176,6 +176,12 @@ class Entry:
         """The cells that end its rows of occupation pages' tables."""
         return html(HOLDER_CELLS, self.org.district, self.org.valid_until or "", self.badge)
 
+    @kept
+    def item(self) -> Markup:
+        """Its item of a list of names with their status: the former holders of an occupation
+        (hundreds on a page, through the ``rows`` filter)."""
+        return joined("<li>", self.link, " ", self.badge, "</li>")
+
 
 @dataclass(slots=True)
 class Holder:

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import marshal
+from array import array
 from pathlib import Path
 from typing import Callable
 
@@ -232,8 +233,11 @@ def encode_items(items, out: bytearray, tag: bytes) -> None:
     keyer = KEYERS.get(kind)
     if keyer is not None and len(set(map(type, items))) == 1:  # one kind of keyed item: no dispatch
         framing = MANY.get(kind)
-        if framing is None:
-            out += b"".join(map(framed, map(keyer, items)))
+        if framing is None:  # the keys' lengths, then the keys: in C, where framing each took a call
+            keyed = list(map(keyer, items))
+            out += b"K"  # no encoding's tag: this is told from a list of framed values
+            out += array("I", map(len, keyed)).tobytes()
+            out += b"".join(keyed)
             return
         try:  # each met before: joined in C
             out += b"".join(map(ENCODED.__getitem__, map(id, items)))
