@@ -18,7 +18,8 @@ def page_urls(site: Site) -> list[str]:
 def write_sitemap(site: Site) -> None:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(site.url(path))}</loc></url>" for path in page_urls(site)]
+    escaped = escape("\n".join(map(site.url, page_urls(site))))  # at once: no URL holds a line break
+    lines += [f"<url><loc>{url}</loc></url>" for url in escaped.split("\n") if url]
     lines.append("</urlset>")
     site.write("sitemap.xml", "\n".join(lines) + "\n")
     robots = ["User-agent: *", "Allow: /"]

@@ -108,8 +108,7 @@ class Output:
         else:
             stat = write_bytes(target, data)
             signals.content_written.send(target, context={"relpath": relpath, "data": data, "joined": joined})
-        if key is not None:  # only a keyed file is remembered: its size and time as this build left it
-            self.remember(relpath, key, stat)
+        self.remember(relpath, key, stat)  # a file made on every build too: found so, it has its copies
 
     def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
@@ -120,7 +119,7 @@ class Output:
         """Whether a file found as it should be has its copies as this build's setting makes them."""
         return not self.copies_unknown
 
-    def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
+    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
         """Nothing to remember without a cache."""
 
     def deflated_pieces(self, relpath: str) -> Callable[[pieces.Jobs], list[bytes]]:
@@ -168,7 +167,7 @@ class CachedOutput(Output):
         self.copies_unknown = copies != precompress.enabled()
         if self.copies_unknown:  # every file made again, for its copies to follow the setting
             self.previous = {relpath: (None, *known[1:]) for relpath, known in self.previous.items()}
-        self.keyed: dict[str, tuple[bytes, int, int]] = {}
+        self.keyed: dict[str, tuple[bytes | None, int, int]] = {}
         check = partial(disturbed_files, str(self.folder), self.previous)
         self.checking = Forked(check) if forked and self.previous else check
 
@@ -280,7 +279,9 @@ class CachedOutput(Output):
         its copies."""
         return super().copies_known(relpath, stat) and as_left(self.previous.get(relpath), stat)
 
-    def remember(self, relpath: str, key: bytes, stat: os.stat_result) -> None:
+    def remember(self, relpath: str, key: bytes | None, stat: os.stat_result) -> None:
+        """The file's key (None for a file made on every build) and its size and time as this
+        build left it."""
         self.keyed[relpath] = (key, stat.st_size, stat.st_mtime_ns)
 
     def deflated_pieces(self, relpath: str) -> Callable[[pieces.Jobs], list[bytes]]:

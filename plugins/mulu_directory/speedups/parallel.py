@@ -157,6 +157,7 @@ def run_jobs(site, jobs: list[Callable], processes: int) -> None:
     try:
         for job in queue:
             job(site)
+        site.output.flush()  # this process's last copies, made while the worker may still be at work
     finally:
         report = worker.result()
     site.output.take_over(report)
