@@ -14,7 +14,6 @@ from itertools import repeat
 from json.encoder import encode_basestring
 from operator import attrgetter
 
-
 from mulu.jsonio import readable_json
 from mulu.model import Event, Organisation
 from mulu.schema import HISTORY_COLUMNS, REGISTRY_COLUMNS, Column

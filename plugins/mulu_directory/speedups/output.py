@@ -108,7 +108,7 @@ class Output:
         else:
             stat = write_bytes(target, data)
             signals.content_written.send(target, context={"relpath": relpath, "data": data, "joined": joined})
-        self.remember(relpath, key, stat)  # a file made on every build too: found so, it has its copies
+        self.remember(relpath, key, stat)  # keyed or not: found so next time, it has its copies (copies_known)
 
     def record(self, relpath: str, size: int) -> None:
         if relpath in self.written:
